@@ -1,0 +1,60 @@
+/// An email address in its normalized form: trimmed and lower-cased, so one person has one address.
+///
+/// Normalization is deliberately conservative: dots and `+tags` are kept, since business mail servers
+/// treat them as distinct mailboxes; only case and surrounding white space are folded.
+public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The normalized address.
+    public let value: String
+
+    /// Normalizes and validates an address; the error names the problem.
+    public init(_ raw: String) throws(FieldError) {
+        let trimmed = raw.trimmingWhitespace().lowercased()
+        guard !trimmed.isEmpty else { throw FieldError(field: "email", problem: "is required") }
+        guard trimmed.utf8.count <= 254 else {
+            throw FieldError(field: "email", problem: "is longer than 254 characters")
+        }
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw FieldError(field: "email", problem: "must look like name@example.com")
+        }
+        let local = parts[0], domain = parts[1]
+        guard local.utf8.count <= 64 else {
+            throw FieldError(field: "email", problem: "has a local part longer than 64 characters")
+        }
+        guard !trimmed.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else {
+            throw FieldError(field: "email", problem: "must not contain spaces, commas, semicolons or angle brackets")
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }) else {
+            throw FieldError(field: "email", problem: "must have a domain such as example.com")
+        }
+        self.value = trimmed
+    }
+
+    /// The part after the `@`.
+    public var domain: String {
+        String(value[value.index(after: value.firstIndex(of: "@")!)...])
+    }
+
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = try EmailAddress(raw)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and newlines.
+    func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}

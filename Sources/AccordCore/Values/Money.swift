@@ -1,0 +1,44 @@
+/// An amount of money in integer minor units (cents) of an ISO 4217 currency; never floating point.
+public struct Money: Sendable, Hashable, Codable {
+    /// The amount in the currency's minor unit: 1250000 EUR minor units is 12,500.00 EUR.
+    public var amountMinor: Int64
+    /// The ISO 4217 code, three upper-case letters.
+    public var currency: String
+
+    public init(amountMinor: Int64, currency: String) {
+        self.amountMinor = amountMinor
+        self.currency = currency
+    }
+
+    /// Validates an amount and currency from outside, reporting every problem under `field`.
+    public static func parse(amountMinor: Int64?, currency: String?, field: String,
+                             allowNegative: Bool = false, into report: inout ValidationReport) -> Money? {
+        var valid = true
+        if amountMinor == nil {
+            report.add("\(field).amountMinor", "is required")
+            valid = false
+        } else if let amount = amountMinor, amount < 0, !allowNegative {
+            report.add("\(field).amountMinor", "must not be negative")
+            valid = false
+        }
+        if let currency {
+            if !CurrencyCode.isValid(currency) {
+                report.add("\(field).currency", "must be an ISO 4217 code of three upper-case letters, such as EUR")
+                valid = false
+            }
+        } else {
+            report.add("\(field).currency", "is required")
+            valid = false
+        }
+        guard valid, let amountMinor, let currency else { return nil }
+        return Money(amountMinor: amountMinor, currency: currency)
+    }
+}
+
+/// ISO 4217 currency codes.
+public enum CurrencyCode {
+    /// True for three upper-case ASCII letters (the ISO 4217 alphabetic form).
+    public static func isValid(_ code: String) -> Bool {
+        code.utf8.count == 3 && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+    }
+}

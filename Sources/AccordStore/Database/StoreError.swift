@@ -1,0 +1,14 @@
+/// Failures of the persistence layer itself (not of the domain).
+public enum StoreError: Error, CustomStringConvertible {
+    /// The database does not speak SQL (every supported driver does; this guards a misconfiguration).
+    case notSQL
+    /// The database URL could not be understood.
+    case invalidURL(String)
+
+    public var description: String {
+        switch self {
+        case .notSQL: "the configured database does not support SQL"
+        case let .invalidURL(detail): "invalid database URL: \(detail)"
+        }
+    }
+}

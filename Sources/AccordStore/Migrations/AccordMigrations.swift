@@ -1,0 +1,25 @@
+import FluentKit
+
+/// The schema's migrations in order. Append only: a shipped migration is never edited.
+public enum AccordMigrations {
+    public static let all: [any Migration] = [
+        M0001_CreateTeams(),
+        M0002_CreateUsers(),
+        M0003_CreateAccounts(),
+        M0004_CreatePersons(),
+        M0005_CreateCampaigns(),
+        M0006_CreateCampaignCosts(),
+        M0007_CreateTouchpoints(),
+        M0008_CreateOpportunities(),
+        M0009_CreateContactRoles(),
+        M0010_CreateLeads(),
+        M0011_CreateAuditEvents(),
+    ]
+
+    /// The tables the migrations create, in creation order.
+    public static let tables = [
+        TeamModel.schema, UserModel.schema, AccountModel.schema, PersonModel.schema, CampaignModel.schema,
+        CampaignCostModel.schema, TouchpointModel.schema, OpportunityModel.schema, ContactRoleModel.schema,
+        LeadModel.schema, AuditEventModel.schema,
+    ]
+}

@@ -1,0 +1,51 @@
+import AccordCore
+import FluentKit
+import Foundation
+
+/// One handoff of one person from marketing to sales, with its lifecycle fields.
+public final class LeadModel: Model, @unchecked Sendable {
+    public static let schema = "leads"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "person_id") public var person: PersonModel
+    @OptionalParent(key: "account_id") public var account: AccountModel?
+    @OptionalParent(key: "owner_id") public var owner: UserModel?
+    /// The campaign of the touch that qualified the lead, when there was one.
+    @OptionalParent(key: "campaign_id") public var campaign: CampaignModel?
+    /// One of Core's `LeadStage` raw values; changed only through the lifecycle.
+    @Field(key: "stage") public var stage: String
+    @Field(key: "stage_changed_at") public var stageChangedAt: Date
+    /// `A`–`D`, from the fit grade.
+    @OptionalField(key: "priority") public var priority: String?
+    @Field(key: "fit_score") public var fitScore: Int
+    @Field(key: "engagement_score") public var engagementScore: Double
+    /// The lead definition version that qualified the lead.
+    @OptionalField(key: "definition_version") public var definitionVersion: Int?
+    /// Why routing chose the owner, in words ("owner of the account").
+    @OptionalField(key: "routing_reason") public var routingReason: String?
+    @OptionalField(key: "sla_due_at") public var slaDueAt: Date?
+    /// When the owner first acted (accept, reject, call, email, meeting): the SLA clock stops here.
+    @OptionalField(key: "first_action_at") public var firstActionAt: Date?
+    @OptionalField(key: "rejection_reason") public var rejectionReason: String?
+    @OptionalField(key: "rejection_note") public var rejectionNote: String?
+    @OptionalField(key: "recycle_reason") public var recycleReason: String?
+    @OptionalField(key: "recycle_note") public var recycleNote: String?
+    @OptionalField(key: "loss_reason") public var lossReason: String?
+    @OptionalParent(key: "opportunity_id") public var opportunity: OpportunityModel?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, personID: UUID, accountID: UUID? = nil, ownerID: UUID? = nil,
+                stage: LeadStage = .new, stageChangedAt: Date, fitScore: Int = 0, engagementScore: Double = 0) {
+        self.id = id
+        self.$person.id = personID
+        self.$account.id = accountID
+        self.$owner.id = ownerID
+        self.stage = stage.rawValue
+        self.stageChangedAt = stageChangedAt
+        self.fitScore = fitScore
+        self.engagementScore = engagementScore
+    }
+}

@@ -1,0 +1,36 @@
+import FluentKit
+import Foundation
+
+/// A contact at an account; one row per normalized email.
+public final class PersonModel: Model, @unchecked Sendable {
+    public static let schema = "persons"
+
+    @ID(key: .id) public var id: UUID?
+    /// Normalized (Core's `EmailAddress`), unique.
+    @Field(key: "email") public var email: String
+    @OptionalField(key: "first_name") public var firstName: String?
+    @OptionalField(key: "last_name") public var lastName: String?
+    @OptionalField(key: "title") public var title: String?
+    /// Seniority derived from or given with the title (`c_level`, `vp`, `director`, `manager`, `individual`).
+    @OptionalField(key: "seniority") public var seniority: String?
+    @OptionalParent(key: "account_id") public var account: AccountModel?
+    /// The person asked not to be contacted by marketing.
+    @Field(key: "opted_out") public var optedOut: Bool
+    @OptionalField(key: "external_id") public var externalID: String?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, email: String, firstName: String? = nil, lastName: String? = nil,
+                title: String? = nil, seniority: String? = nil, accountID: UUID? = nil) {
+        self.id = id
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.title = title
+        self.seniority = seniority
+        self.$account.id = accountID
+        self.optedOut = false
+    }
+}

@@ -1,0 +1,40 @@
+import FluentKit
+import Foundation
+
+/// A person who signs in to Accord: a rep, a manager, a marketer or an admin.
+public final class UserModel: Model, @unchecked Sendable {
+    public static let schema = "users"
+
+    @ID(key: .id) public var id: UUID?
+    /// Normalized (trimmed, lower-cased), unique.
+    @Field(key: "email") public var email: String
+    @Field(key: "name") public var name: String
+    /// One of Core's `UserRole` raw values.
+    @Field(key: "role") public var role: String
+    @OptionalParent(key: "team_id") public var team: TeamModel?
+    @OptionalParent(key: "manager_id") public var manager: UserModel?
+    /// Bcrypt hash; nil for users who cannot sign in with a password.
+    @OptionalField(key: "password_hash") public var passwordHash: String?
+    @Field(key: "is_active") public var isActive: Bool
+    /// Away users are skipped by routing.
+    @Field(key: "is_away") public var isAway: Bool
+    /// The most open leads routing gives this user; nil means no limit.
+    @OptionalField(key: "capacity") public var capacity: Int?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, email: String, name: String, role: String, teamID: UUID? = nil,
+                managerID: UUID? = nil, passwordHash: String? = nil) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.role = role
+        self.$team.id = teamID
+        self.$manager.id = managerID
+        self.passwordHash = passwordHash
+        self.isActive = true
+        self.isAway = false
+    }
+}

@@ -1,0 +1,17 @@
+import AccordServer
+import ArgumentParser
+
+/// `accord`: the root command.
+struct AccordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "Sales and marketing on one agreement.",
+        discussion: """
+            Accord keeps its data in accord.sqlite in the working directory unless configured otherwise.
+            Environment variables:
+            \(AccordConfiguration.variables.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0))\($0.meaning)" }.joined(separator: "\n"))
+            """,
+        version: AccordApplication.version,
+        subcommands: [ServeCommand.self, MigrateCommand.self]
+    )
+}

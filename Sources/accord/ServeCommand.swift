@@ -1,0 +1,38 @@
+import AccordServer
+import ArgumentParser
+import Foundation
+
+/// `accord serve`: migrates, then serves the web pages and the API until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run Accord's web pages and API (applies pending migrations first).",
+        discussion: "Stops cleanly on SIGTERM or SIGINT: open requests finish, connections close."
+    )
+
+    @ArgumentParser.Option(help: "The TCP port to listen on; 0 picks a free one and prints it.")
+    var port: Int = 8080
+
+    @ArgumentParser.Option(help: "The address to listen on; 0.0.0.0 listens on every interface.")
+    var hostname: String = "127.0.0.1"
+
+    @ArgumentParser.Flag(help: "Do not apply pending migrations at start (run `accord migrate` yourself).")
+    var noMigrate = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard !hostname.isEmpty else { throw ValidationError("--hostname must not be empty") }
+    }
+
+    func run() async throws {
+        let configuration = try CommandEnvironment.configuration()
+        let app = try await AccordApplication.make(configuration, migrate: !noMigrate)
+        let hostname = self.hostname
+        try await AccordServerRunner.run(app, hostname: hostname, port: port) { boundPort in
+            // Written unbuffered, so scripts that wait for this line see it at once.
+            let banner = "Accord \(AccordApplication.version) is listening on http://\(hostname):\(boundPort)/\n"
+                + "Data: \(configuration.database)\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
+    }
+}

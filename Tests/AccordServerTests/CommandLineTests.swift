@@ -1,0 +1,160 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The `accord` executable as users run it: help, exit statuses, migrate, and serve with a clean SIGTERM.
+/// These always use an SQLite file of their own (the process gets no DATABASE_URL).
+@Suite struct CommandLineTests {
+    @Test("--help describes the commands and the environment variables")
+    func help() throws {
+        let result = try Accord.run(["--help"])
+        #expect(result.status == 0)
+        for word in ["serve", "migrate", "DATABASE_URL", "ACCORD_DB"] {
+            #expect(result.stdout.contains(word), "help lacks \(word)")
+        }
+        let serveHelp = try Accord.run(["serve", "--help"])
+        #expect(serveHelp.status == 0)
+        #expect(serveHelp.stdout.contains("--port"))
+        #expect(serveHelp.stdout.contains("--hostname"))
+    }
+
+    @Test("bad arguments exit 2 with a message on standard error and nothing on standard output", arguments: [
+        ["serve", "--port", "99999"], ["serve", "--port", "eighty"], ["no-such-command"], ["migrate", "--bogus"],
+    ])
+    func badArguments(arguments: [String]) throws {
+        let result = try Accord.run(arguments)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("an invalid configuration exits 2 and names every bad variable")
+    func badConfiguration() throws {
+        let result = try Accord.run(["migrate"], environment: ["DATABASE_URL": "mysql://x/y", "ACCORD_LOG_LEVEL": "loud"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("DATABASE_URL"))
+        #expect(result.stderr.contains("ACCORD_LOG_LEVEL"))
+    }
+
+    @Test("migrate applies every migration once, then has nothing to do")
+    func migrate() throws {
+        let folder = try Accord.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["ACCORD_DB": folder + "/accord.sqlite"]
+        let first = try Accord.run(["migrate"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Applied 11 migration(s)"))
+        let second = try Accord.run(["migrate"], environment: environment)
+        #expect(second.stdout.contains("Nothing to do"))
+        let reverted = try Accord.run(["migrate", "--revert-last-batch"], environment: environment)
+        #expect(reverted.stdout.contains("Reverted 11 migration(s)"))
+    }
+
+    @Test("serve works from any working directory, answers, and stops cleanly on SIGTERM")
+    func serveAndStop() async throws {
+        // setup: run from a folder with no templates in it
+        let folder = try Accord.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Accord.binary)
+        process.arguments = ["serve", "--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = Accord.environment([:])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // act: wait for the banner with the bound port
+        let banner = try await Accord.readLine(from: output, of: process, containing: "listening on", timeout: 60)
+        let port = try #require(banner.split(separator: ":").last.flatMap { Int($0.filter(\.isNumber)) })
+        let (health, healthResponse) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)
+        let (page, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/")!)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+
+        // check
+        #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: health, as: UTF8.self).contains("\"status\":\"ok\""))
+        #expect(String(decoding: page, as: UTF8.self).contains("<html lang=\"en\">"))
+        #expect(!process.isRunning, "serve did not stop within 15 s of SIGTERM")
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/accord.sqlite"), "the default database file")
+    }
+}
+
+/// Runs the built `accord` binary.
+enum Accord {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary SwiftPM built next to the tests.
+    static var binary: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/accord").path
+    }
+
+    /// The process environment without any database setting, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "DATABASE_URL")
+        environment.removeValue(forKey: "ACCORD_DB")
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = environment(extra)
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("accord-cli-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Reads from `pipe` until a line contains `text`; past the timeout the process is stopped, which ends the read.
+    static func readLine(from pipe: Pipe, of process: Process, containing text: String,
+                         timeout: TimeInterval) async throws -> String {
+        let handle = pipe.fileHandleForReading
+        let task = Task.detached { () -> String in
+            var buffer = ""
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return buffer }
+                buffer += String(decoding: data, as: UTF8.self)
+                if let line = buffer.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            }
+        }
+        let timer = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            process.terminate()
+        }
+        let line = await task.value
+        timer.cancel()
+        guard line.contains(text) else { throw CocoaError(.fileReadUnknown) }
+        return line
+    }
+}
