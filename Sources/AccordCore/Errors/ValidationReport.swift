@@ -25,10 +25,12 @@ public struct ValidationReport: Sendable {
         }
     }
 
-    /// Adds the problems of a nested value, prefixing their paths (`items[3].email`).
+    /// Adds the problems of a nested value, prefixing their paths (`items[3].email`); an empty prefix
+    /// keeps the paths as they are.
     public mutating func merge(_ other: ValidationReport, prefix: String) {
         for problem in other.problems {
-            let path = problem.field.hasPrefix("[") ? prefix + problem.field : prefix + "." + problem.field
+            let path = prefix.isEmpty || problem.field.hasPrefix("[") ? prefix + problem.field
+                                                                      : prefix + "." + problem.field
             add(path, problem.problem)
         }
     }

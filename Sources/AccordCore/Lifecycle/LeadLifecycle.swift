@@ -1,7 +1,7 @@
 import Foundation
 
 /// The lifecycle fields of a lead: what the state machine reads and writes.
-public struct LeadLifecycleState: Sendable, Equatable {
+public struct LeadLifecycleState: Sendable, Hashable {
     public var stage: LeadStage
     public var stageChangedAt: Date
     /// Set when the lead was rejected; cleared when a rejection is overturned.
