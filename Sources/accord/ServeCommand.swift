@@ -1,4 +1,6 @@
+import AccordCore
 import AccordServer
+import AccordStore
 import ArgumentParser
 import Foundation
 
@@ -19,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Do not apply pending migrations at start (run `accord migrate` yourself).")
     var noMigrate = false
 
+    @ArgumentParser.Flag(help: "Load the demo company first when the database is empty, and print how to sign in.")
+    var demo = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard !hostname.isEmpty else { throw ValidationError("--hostname must not be empty") }
@@ -26,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandEnvironment.configuration()
+        if demo { try await loadDemoIfEmpty(configuration) }
         let app = try await AccordApplication.make(configuration, migrate: !noMigrate)
         let hostname = self.hostname
         try await AccordServerRunner.run(app, hostname: hostname, port: port) { boundPort in
@@ -34,5 +40,27 @@ struct ServeCommand: AsyncParsableCommand {
                 + "Data: \(configuration.database)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
         }
+    }
+
+    /// `--demo`: the demo company in an empty database; an existing one is served as it is.
+    private func loadDemoIfEmpty(_ configuration: AccordConfiguration) async throws {
+        let store = try await Store.open(configuration.database, logger: CommandEnvironment.logger(configuration))
+        do {
+            try await store.migrate()
+            do {
+                try await DemoWriter.requireEmpty(store.database)
+                print(try await DemoLoading.load(scale: 1, seed: 42, asOf: CalendarDate.startOfDay(Date()), into: store,
+                                                 truthFile: nil))
+            } catch let error as AccordError where error.code == "conflict" {
+                print("The database already holds data; serving it as it is (the demo loads only into an empty one).")
+            }
+            print("Demo users (password \(DemoCompany.password)): admin@accord.example, salesmanager1@accord.example, "
+                + "rep1@accord.example … rep8@accord.example, marketer1@accord.example, "
+                + "marketingmanager1@accord.example. Sign-in arrives with user accounts; until then the API is open.")
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }

@@ -12,7 +12,7 @@ extension FieldReader {
     /// Refuses `null` for a field that must always have a value.
     mutating func notNull<T>(_ key: String, _ value: FieldValue<T>) -> FieldValue<T> {
         if case .null = value {
-            problem(key, "must not be null")
+            problem(key, "must not be null or empty")
             return .absent
         }
         return value

@@ -41,7 +41,14 @@ public struct FieldReader: Sendable {
 
     /// The path of a field for messages.
     public func path(_ key: String) -> String {
-        prefix.isEmpty ? key : (prefix.hasSuffix("]") || prefix.hasSuffix(": ") ? prefix + key : prefix + "." + key)
+        Self.path(prefix, key)
+    }
+
+    /// Joins a prefix (`[17]`, `line 18: `, `utm`) and a key into a field path.
+    public static func path(_ prefix: String, _ key: String) -> String {
+        if prefix.isEmpty { return key }
+        if prefix.hasSuffix(": ") { return prefix + key }
+        return prefix.hasSuffix("]") && key.hasPrefix("[") ? prefix + key : prefix + "." + key
     }
 
     /// Records a problem with a field.
@@ -91,7 +98,10 @@ public struct FieldReader: Sendable {
             return .success(trimmed)
         }
         if case .value("") = result {
-            if required { problem(key, "must not be empty") }
+            if required {
+                problem(key, "must not be empty")
+                return .absent
+            }
             return .null
         }
         return result

@@ -51,6 +51,14 @@ public enum LeadMove: Sendable, Equatable {
         }
     }
 
+    /// Whether the move is the owner acting on the lead, which stops the SLA clock if it still runs.
+    public var stopsSLAClock: Bool {
+        switch self {
+        case .accept, .reject: true
+        default: false
+        }
+    }
+
     /// A short name for messages and the audit trail.
     public var name: String {
         switch self {

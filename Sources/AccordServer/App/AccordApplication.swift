@@ -56,6 +56,14 @@ public enum AccordApplication {
 
         try app.register(collection: HealthController())
         try app.register(collection: OpenAPIController())
+        try app.register(collection: ResourceController<AccountsResource>())
+        try app.register(collection: ResourceController<PersonsResource>())
+        try app.register(collection: ResourceController<CampaignsResource>())
+        try app.register(collection: ResourceController<TouchpointsResource>())
+        try app.register(collection: TouchpointBatchController())
+        try app.register(collection: ResourceController<OpportunitiesResource>())
+        try app.register(collection: ResourceController<LeadsResource>())
+        try app.register(collection: LeadMovesController())
         try app.register(collection: HomePage())
     }
 

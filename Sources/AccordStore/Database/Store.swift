@@ -75,6 +75,6 @@ public final class Store: Sendable {
         let migrations = Migrations()
         migrations.add(AccordMigrations.all, to: location.databaseID)
         return Migrator(databases: databases, migrations: migrations, logger: logger,
-                        on: databases.eventLoopGroup.any())
+                        on: databases.eventLoopGroup.any(), migrationLogLevel: .debug)
     }
 }

@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -23,7 +24,7 @@ public final class AccountModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, name: String, domain: String? = nil, industry: String? = nil,
                 employeeCount: Int? = nil, country: String? = nil, ownerID: UUID? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.name = name
         self.domain = domain
         self.industry = industry

@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -24,7 +25,7 @@ public final class AuditEventModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, occurredAt: Date, actorID: UUID?, actorLabel: String, entityType: String,
                 entityID: UUID, action: String, changes: String, reason: String? = nil, requestID: String? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.occurredAt = occurredAt
         self.actorID = actorID
         self.actorLabel = actorLabel

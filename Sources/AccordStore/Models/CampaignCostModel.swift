@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -16,7 +17,7 @@ public final class CampaignCostModel: Model, @unchecked Sendable {
     public init() {}
 
     public init(id: UUID? = nil, campaignID: UUID, month: String, amountMinor: Int64, currency: String) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.$campaign.id = campaignID
         self.month = month
         self.amountMinor = amountMinor

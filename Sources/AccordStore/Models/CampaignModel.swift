@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -24,7 +25,7 @@ public final class CampaignModel: Model, @unchecked Sendable {
     public init() {}
 
     public init(id: UUID? = nil, name: String, channel: String, supplier: String? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.name = name
         self.channel = channel
         self.supplier = supplier

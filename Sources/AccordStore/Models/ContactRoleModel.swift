@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -14,7 +15,7 @@ public final class ContactRoleModel: Model, @unchecked Sendable {
     public init() {}
 
     public init(id: UUID? = nil, opportunityID: UUID, personID: UUID, role: String? = nil, isPrimary: Bool = false) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.$opportunity.id = opportunityID
         self.$person.id = personID
         self.role = role

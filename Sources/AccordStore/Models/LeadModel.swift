@@ -39,7 +39,7 @@ public final class LeadModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, personID: UUID, accountID: UUID? = nil, ownerID: UUID? = nil,
                 stage: LeadStage = .new, stageChangedAt: Date, fitScore: Int = 0, engagementScore: Double = 0) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.$person.id = personID
         self.$account.id = accountID
         self.$owner.id = ownerID

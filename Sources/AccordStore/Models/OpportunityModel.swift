@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -27,7 +28,7 @@ public final class OpportunityModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, accountID: UUID, name: String, amountMinor: Int64, currency: String,
                 stage: String, status: String, openedAt: Date, closedAt: Date? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.$account.id = accountID
         self.name = name
         self.amountMinor = amountMinor

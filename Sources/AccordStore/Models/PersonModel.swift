@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -24,7 +25,7 @@ public final class PersonModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, email: String, firstName: String? = nil, lastName: String? = nil,
                 title: String? = nil, seniority: String? = nil, accountID: UUID? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.email = email
         self.firstName = firstName
         self.lastName = lastName

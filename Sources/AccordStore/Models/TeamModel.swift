@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -15,7 +16,7 @@ public final class TeamModel: Model, @unchecked Sendable {
     public init() {}
 
     public init(id: UUID? = nil, name: String, side: String) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.name = name
         self.side = side
     }

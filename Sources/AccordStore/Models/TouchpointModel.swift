@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -23,7 +24,7 @@ public final class TouchpointModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, eventID: String? = nil, personID: UUID, campaignID: UUID? = nil, kind: String,
                 side: String, channel: String, occurredAt: Date) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.eventID = eventID
         self.$person.id = personID
         self.$campaign.id = campaignID

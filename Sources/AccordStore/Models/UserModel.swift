@@ -1,3 +1,4 @@
+import AccordCore
 import FluentKit
 import Foundation
 
@@ -27,7 +28,7 @@ public final class UserModel: Model, @unchecked Sendable {
 
     public init(id: UUID? = nil, email: String, name: String, role: String, teamID: UUID? = nil,
                 managerID: UUID? = nil, passwordHash: String? = nil) {
-        self.id = id
+        self.id = id ?? TimeOrderedID.make()
         self.email = email
         self.name = name
         self.role = role

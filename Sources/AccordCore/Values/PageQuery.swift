@@ -2,7 +2,7 @@ import Foundation
 
 /// `?limit=` and `?cursor=` of a list request, checked: limit 1–500 (default 50); the cursor is opaque
 /// to clients and is the last id of the previous page.
-public struct PageRequest: Sendable, Equatable {
+public struct PageQuery: Sendable, Equatable {
     public static let defaultLimit = 50
     public static let maximumLimit = 500
 
@@ -10,14 +10,14 @@ public struct PageRequest: Sendable, Equatable {
     /// Items after this id (ids are time-ordered), or from the start when nil.
     public var after: UUID?
 
-    public init(limit: Int = PageRequest.defaultLimit, after: UUID? = nil) {
+    public init(limit: Int = PageQuery.defaultLimit, after: UUID? = nil) {
         self.limit = limit
         self.after = after
     }
 
     /// Parses the query parameters, reporting both problems at once.
-    public static func parse(limit: String?, cursor: String?, into report: inout ValidationReport) -> PageRequest {
-        var page = PageRequest()
+    public static func parse(limit: String?, cursor: String?, into report: inout ValidationReport) -> PageQuery {
+        var page = PageQuery()
         if let limit {
             if let value = Int(limit), (1...maximumLimit).contains(value) {
                 page.limit = value

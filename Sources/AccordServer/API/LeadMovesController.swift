@@ -1,0 +1,58 @@
+import AccordCore
+import AccordStore
+import FluentKit
+import Foundation
+import OpenAPIKit30
+import Vapor
+
+/// `POST /api/v1/leads/{leadId}/moves`: the only way a lead's stage changes, through the lifecycle.
+struct LeadMovesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped("api", "v1", "leads", ":leadId").on(.POST, "moves", body: .collect(maxSize: "64kb"), use: Self.move)
+            .openAPI(.init(
+                tags: ["leads"], summary: "Move a lead through its lifecycle",
+                description: "Moves: \(LeadMoveInput.names.joined(separator: ", ")). A rejection or "
+                    + "disqualification needs a reason code (and a note for 'other'); convert needs an opportunityId.",
+                operationId: "moveLead",
+                requestBody: APISchemas.body(.object(properties: [
+                    "move": .string(allowedValues: LeadMoveInput.names.map { AnyCodable($0) }),
+                    "reason": .string(required: false, nullable: true),
+                    "note": .string(required: false, nullable: true),
+                    "opportunityId": APISchemas.uuid(required: false, nullable: true),
+                ], additionalProperties: .init(false))),
+                responses: [
+                    200: APISchemas.json("The lead after the move", LeadsResource.schema),
+                    404: APISchemas.problem("No such lead"),
+                    409: APISchemas.problem("The move is not allowed from the lead's stage (invalid_transition)"),
+                    422: APISchemas.problem("A reason, note or opportunity is missing or invalid"),
+                ]))
+    }
+
+    @Sendable static func move(_ request: Request) async throws -> LeadsResource.DTO {
+        let move = try LeadMoveInput.read(try request.jsonBody())
+        return try await request.db.transaction { database in
+            let raw = request.parameters.get("leadId") ?? ""
+            guard let id = UUID(uuidString: raw), let lead = try await LeadModel.find(id, on: database) else {
+                throw AccordError.notFound(entity: "lead", id: raw)
+            }
+            if case let .convert(opportunityID) = move, try await OpportunityModel.find(opportunityID, on: database) == nil {
+                throw AccordError.validation([FieldError(field: "opportunityId", problem: "no opportunity with id \(opportunityID)")])
+            }
+            let before = try ResourceController<LeadsResource>.json(try await LeadsResource.dto(lead, on: database))
+            let now = Date()
+            let next = try LeadLifecycle().apply(move, to: lead.lifecycleState, at: now)
+            lead.apply(next)
+            if lead.firstActionAt == nil, move.stopsSLAClock {
+                lead.firstActionAt = now  // the SLA clock stops at the first action
+            }
+            try await lead.save(on: database)
+            let after = try await LeadsResource.dto(lead, on: database)
+            try await AuditTrail.record(request.auditActor, entity: "lead", id: id, action: "move:\(move.name)",
+                                        changes: FieldChanges.diff(before: before,
+                                                                   after: try ResourceController<LeadsResource>.json(after)),
+                                        reason: next.rejectionReason ?? next.recycleReason, requestID: request.id,
+                                        on: database)
+            return after
+        }
+    }
+}

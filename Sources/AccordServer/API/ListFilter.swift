@@ -1,0 +1,66 @@
+import AccordCore
+import FluentKit
+import Foundation
+import OpenAPIKit30
+
+/// A query parameter that narrows a list: documented in the API and applied to the query from one definition.
+struct ListFilter<Model: FluentKit.Model>: Sendable {
+    let name: String
+    let description: String
+    let schema: JSONSchema
+    let apply: @Sendable (QueryBuilder<Model>, String, inout ValidationReport) -> Void
+
+    /// Equality on a text column.
+    static func text(_ name: String, column: String, _ description: String, lowercase: Bool = false) -> Self {
+        Self(name: name, description: description, schema: .string) { query, value, _ in
+            query.filter(FieldKey(stringLiteral: column), .equal, lowercase ? value.lowercased() : value)
+        }
+    }
+
+    /// Equality on an id column.
+    static func id(_ name: String, column: String, _ description: String) -> Self {
+        Self(name: name, description: description, schema: .string(format: .other("uuid"))) { query, value, report in
+            guard let id = UUID(uuidString: value) else { return report.add(name, "must be a UUID") }
+            query.filter(FieldKey(stringLiteral: column), .equal, id)
+        }
+    }
+
+    /// One or more values of a vocabulary, comma-separated (`?stage=mql,sal`).
+    static func choice<V: Vocabulary>(_ name: String, column: String, _ type: V.Type, _ description: String) -> Self {
+        Self(name: name, description: description + " (comma-separated: " + V.allCases.map(\.rawValue).joined(separator: ", ") + ")",
+             schema: .string) { query, value, report in
+            var values: [String] = []
+            for part in value.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                do {
+                    values.append(try V.parse(part).rawValue)
+                } catch let error as FieldError {
+                    report.add(name, error.problem)
+                } catch {
+                    report.add(name, "is invalid")
+                }
+            }
+            query.filter(FieldKey(stringLiteral: column), .subset(inverse: false), values)
+        }
+    }
+
+    /// A lower (`after`) or upper (`before`) bound on a time column.
+    static func time(_ name: String, column: String, after: Bool, _ description: String) -> Self {
+        Self(name: name, description: description, schema: .string(format: .dateTime)) { query, value, report in
+            guard let time = ISOTimestamp.parse(value) else {
+                return report.add(name, "must be an ISO 8601 time such as 2026-03-01T00:00:00Z")
+            }
+            query.filter(FieldKey(stringLiteral: column), after ? .greaterThanOrEqual : .lessThan, time)
+        }
+    }
+
+    /// A true/false column.
+    static func flag(_ name: String, column: String, _ description: String) -> Self {
+        Self(name: name, description: description, schema: .boolean) { query, value, report in
+            switch value {
+            case "true": query.filter(FieldKey(stringLiteral: column), .equal, true)
+            case "false": query.filter(FieldKey(stringLiteral: column), .equal, false)
+            default: report.add(name, "must be true or false")
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import AccordCore
+import AccordStore
+import Foundation
+import Vapor
+
+extension Request {
+    /// The body as a JSON tree: 400 when it is not JSON at all; the field checks happen afterwards.
+    func jsonBody() throws -> JSONValue {
+        guard let buffer = body.data, buffer.readableBytes > 0 else {
+            throw AccordError.malformed("the body is empty; send a JSON object")
+        }
+        if let type = headers.contentType, type != .json, !(type.type == "application" && type.subType.hasSuffix("json")) {
+            throw Abort(.unsupportedMediaType, reason: "Send JSON with Content-Type: application/json.")
+        }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch {
+            throw AccordError.malformed("the body is not valid JSON")
+        }
+    }
+
+    /// Who is making the request, for the audit trail. Until sign-in exists every change is the API's.
+    var auditActor: AuditActor {
+        AuditActor(userID: nil, label: "api")
+    }
+}

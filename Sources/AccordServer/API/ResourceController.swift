@@ -1,0 +1,185 @@
+import AccordCore
+import AccordStore
+import FluentKit
+import Foundation
+import OpenAPIKit30
+import Vapor
+
+/// One kind of record the API lists, reads, creates and updates under `/api/v1/<path>`.
+protocol APIResource: Sendable {
+    associatedtype Model: FluentKit.Model where Model.IDValue == UUID
+    associatedtype DTO: Content
+
+    /// Singular name in messages and the audit trail (`account`).
+    static var name: String { get }
+    /// The collection's path segment (`accounts`).
+    static var path: String { get }
+    /// Schema names in the API document: the record, and the body of a create.
+    static var schema: JSONSchema { get }
+    static var createSchema: JSONSchema { get }
+    /// The body of a PATCH; by default the create body with nothing required.
+    static var updateSchema: JSONSchema { get }
+    static var filters: [ListFilter<Model>] { get }
+
+    static func dto(_ model: Model, on database: any Database) async throws -> DTO
+    /// DTOs for a page at once (to load children in one query); defaults to one by one.
+    static func dtos(_ models: [Model], on database: any Database) async throws -> [DTO]
+    static func create(_ body: JSONValue, on database: any Database) async throws -> Model
+    static func update(_ model: Model, with body: JSONValue, on database: any Database) async throws
+}
+
+extension APIResource {
+    static var updateSchema: JSONSchema { APISchemas.patch(createSchema) }
+
+    static func dtos(_ models: [Model], on database: any Database) async throws -> [DTO] {
+        var result: [DTO] = []
+        for model in models { result.append(try await dto(model, on: database)) }
+        return result
+    }
+
+    static var parameterName: String { name.split(separator: " ").joined() + "Id" }
+    static var title: String { name.prefix(1).uppercased() + name.dropFirst() }
+}
+
+/// `{"items": [...], "nextCursor": "…" | null}`.
+struct ListDTO<Item: Content>: Content {
+    var items: [Item]
+    var nextCursor: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)  // null at the end, never omitted
+    }
+}
+
+/// Registers and serves the four routes of a resource, documented, paged and audited.
+struct ResourceController<R: APIResource>: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let collection = routes.grouped("api", "v1", PathComponent(stringLiteral: R.path))
+        let item = collection.grouped(PathComponent(stringLiteral: ":" + R.parameterName))
+        collection.get(use: Self.list).openAPI(.init(
+            tags: [R.path], summary: "List \(R.path)", operationId: "list\(R.title.replacingOccurrences(of: " ", with: ""))s",
+            parameters: Self.listParameters, responses: [
+                200: APISchemas.json("A page of \(R.path)", APISchemas.list(of: R.schema)),
+                422: APISchemas.problem("A filter, limit or cursor is invalid"),
+            ]))
+        collection.on(.POST, body: .collect(maxSize: "256kb"), use: Self.create).openAPI(.init(
+            tags: [R.path], summary: "Create a \(R.name)", operationId: "create\(Self.operationSuffix)",
+            requestBody: APISchemas.body(R.createSchema), responses: [
+                201: APISchemas.json("The \(R.name) was created", R.schema),
+                400: APISchemas.problem("The body is not JSON"),
+                409: APISchemas.problem("A unique field is taken"),
+                422: APISchemas.problem("Fields are missing or invalid; every problem is listed"),
+            ]))
+        item.get(use: Self.read).openAPI(.init(
+            tags: [R.path], summary: "Read a \(R.name)", operationId: "get\(Self.operationSuffix)", responses: [
+                200: APISchemas.json("The \(R.name)", R.schema),
+                404: APISchemas.problem("No such \(R.name)"),
+            ]))
+        item.on(.PATCH, body: .collect(maxSize: "256kb"), use: Self.update).openAPI(.init(
+            tags: [R.path], summary: "Change fields of a \(R.name)",
+            description: "Partial JSON: fields left out stay as they are; null clears an optional field.",
+            operationId: "update\(Self.operationSuffix)",
+            requestBody: APISchemas.body(R.updateSchema), responses: [
+                200: APISchemas.json("The changed \(R.name)", R.schema),
+                400: APISchemas.problem("The body is not JSON"),
+                404: APISchemas.problem("No such \(R.name)"),
+                409: APISchemas.problem("A unique field is taken"),
+                422: APISchemas.problem("Fields are invalid; every problem is listed"),
+            ]))
+    }
+
+    static var operationSuffix: String { R.title.replacingOccurrences(of: " ", with: "") }
+
+    static var listParameters: OpenAPI.Parameter.Array {
+        APISchemas.pagingParameters + R.filters.map { filter in
+            .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
+                                 description: filter.description))
+        }
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> ListDTO<R.DTO> {
+        var report = ValidationReport()
+        let query = request.query
+        let page = PageQuery.parse(limit: try? query.get(String.self, at: "limit"),
+                                   cursor: try? query.get(String.self, at: "cursor"), into: &report)
+        let builder = R.Model.query(on: request.db)
+        let known = Set(R.filters.map(\.name) + ["limit", "cursor"])
+        for name in request.url.queryParameterNames where !known.contains(name) {
+            report.add(name, "is not a filter of \(R.path); filters: \(R.filters.map(\.name).joined(separator: ", "))")
+        }
+        for filter in R.filters {
+            if let value = try? query.get(String.self, at: filter.name) { filter.apply(builder, value, &report) }
+        }
+        try report.throwIfInvalid()
+        let result = try await builder.page(page)
+        return ListDTO(items: try await R.dtos(result.items, on: request.db), nextCursor: result.nextCursor)
+    }
+
+    @Sendable static func read(_ request: Request) async throws -> R.DTO {
+        try await R.dto(try await find(request, on: request.db), on: request.db)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let body = try request.jsonBody()
+        let dto = try await request.db.transaction { database in
+            let model: R.Model
+            do {
+                model = try await R.create(body, on: database)
+            } catch {
+                throw StoreFailure.translate(error, entity: R.name)
+            }
+            let dto = try await R.dto(model, on: database)
+            try await AuditTrail.record(request.auditActor, entity: R.name, id: model.id!, action: "create",
+                                        changes: FieldChanges.diff(before: nil, after: try Self.json(dto)),
+                                        requestID: request.id, on: database)
+            return dto
+        }
+        let response = try await dto.encodeResponse(status: .created, for: request)
+        if let id = try? Self.json(dto), case let .object(fields) = id, case let .string(text)? = fields["id"] {
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/\(R.path)/\(text)")
+        }
+        return response
+    }
+
+    @Sendable static func update(_ request: Request) async throws -> R.DTO {
+        let body = try request.jsonBody()
+        return try await request.db.transaction { database in
+            let model = try await find(request, on: database)
+            let before = try Self.json(try await R.dto(model, on: database))
+            do {
+                try await R.update(model, with: body, on: database)
+            } catch {
+                throw StoreFailure.translate(error, entity: R.name)
+            }
+            let dto = try await R.dto(model, on: database)
+            try await AuditTrail.record(request.auditActor, entity: R.name, id: model.id!, action: "update",
+                                        changes: FieldChanges.diff(before: before, after: try Self.json(dto)),
+                                        requestID: request.id, on: database)
+            return dto
+        }
+    }
+
+    static func find(_ request: Request, on database: any Database) async throws -> R.Model {
+        let raw = request.parameters.get(R.parameterName) ?? ""
+        guard let id = UUID(uuidString: raw), let model = try await R.Model.find(id, on: database) else {
+            throw AccordError.notFound(entity: R.name, id: raw)
+        }
+        return model
+    }
+
+    static func json(_ dto: R.DTO) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(dto))
+    }
+}
+
+extension URI {
+    /// The names of the query parameters, as sent.
+    var queryParameterNames: [String] {
+        (query ?? "").split(separator: "&").compactMap { pair in
+            let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return name.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+}

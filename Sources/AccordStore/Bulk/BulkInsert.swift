@@ -1,0 +1,37 @@
+import FluentKit
+import SQLKit
+
+/// Multi-row `INSERT` statements, chunked under the bind-variable limits (SQLite 32,766 by default,
+/// PostgreSQL 65,535): one statement per chunk, never one ORM save per row.
+public enum BulkInsert {
+    /// The most bind variables one statement uses; under both databases' limits.
+    static let maximumBinds = 30_000
+
+    /// Inserts `records`, calling `progress` with the number written after each chunk. With
+    /// `ignoringConflictsOn`, rows that would violate that unique column are skipped.
+    public static func insert<Record>(_ records: some Collection<Record>, using spec: RowSpec<Record>,
+                                      ignoringConflictsOn conflictColumn: String? = nil,
+                                      on database: any Database,
+                                      progress: (Int) -> Void = { _ in }) async throws {
+        guard !records.isEmpty else { return }
+        let sql = try Catalog.sqlDatabase(database)
+        let rowsPerStatement = max(1, maximumBinds / spec.columns.count)
+        var written = 0
+        var chunk: [Record] = []
+        chunk.reserveCapacity(min(rowsPerStatement, records.count))
+        func flush() async throws {
+            var builder = sql.insert(into: spec.table).columns(spec.columns)
+            for record in chunk { builder = builder.values(spec.values(record)) }
+            if let conflictColumn { builder = builder.ignoringConflicts(with: [conflictColumn]) }
+            try await builder.run()
+            written += chunk.count
+            chunk.removeAll(keepingCapacity: true)
+            progress(written)
+        }
+        for record in records {
+            chunk.append(record)
+            if chunk.count == rowsPerStatement { try await flush() }
+        }
+        if !chunk.isEmpty { try await flush() }
+    }
+}

@@ -1,0 +1,22 @@
+import AccordCore
+
+extension LeadModel {
+    /// The lifecycle fields as Core's value, for `LeadLifecycle.apply`.
+    public var lifecycleState: LeadLifecycleState {
+        LeadLifecycleState(stage: LeadStage(rawValue: stage) ?? .new, stageChangedAt: stageChangedAt,
+                           rejectionReason: rejectionReason, rejectionNote: rejectionNote, recycleReason: recycleReason,
+                           recycleNote: recycleNote, lossReason: lossReason, opportunityID: $opportunity.id)
+    }
+
+    /// Writes a lifecycle result back onto the row.
+    public func apply(_ state: LeadLifecycleState) {
+        stage = state.stage.rawValue
+        stageChangedAt = state.stageChangedAt
+        rejectionReason = state.rejectionReason
+        rejectionNote = state.rejectionNote
+        recycleReason = state.recycleReason
+        recycleNote = state.recycleNote
+        lossReason = state.lossReason
+        $opportunity.id = state.opportunityID
+    }
+}
