@@ -23,6 +23,8 @@ public enum FieldValue<Value: Sendable>: Sendable {
 /// at the first. Required fields are checked for creation; for a `PATCH` nothing is required.
 public struct FieldReader: Sendable {
     private let object: [String: JSONValue]
+    /// False when the value was not an object: then only that one problem is reported.
+    private let isObject: Bool
     private let prefix: String
     private var read: Set<String> = []
     /// Every problem found so far.
@@ -33,8 +35,10 @@ public struct FieldReader: Sendable {
         self.prefix = prefix
         if case let .object(object) = value {
             self.object = object
+            self.isObject = true
         } else {
             self.object = [:]
+            self.isObject = false
             report.add(prefix.isEmpty ? "body" : prefix, "must be a JSON object, not \(value.typeName)")
         }
     }
@@ -53,6 +57,7 @@ public struct FieldReader: Sendable {
 
     /// Records a problem with a field.
     public mutating func problem(_ key: String, _ text: String) {
+        guard isObject else { return }
         report.add(path(key), text)
     }
 

@@ -30,7 +30,7 @@ struct LeadMovesController: RouteCollection {
 
     @Sendable static func move(_ request: Request) async throws -> LeadsResource.DTO {
         let move = try LeadMoveInput.read(try request.jsonBody())
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let raw = request.parameters.get("leadId") ?? ""
             guard let id = UUID(uuidString: raw), let lead = try await LeadModel.find(id, on: database) else {
                 throw AccordError.notFound(entity: "lead", id: raw)

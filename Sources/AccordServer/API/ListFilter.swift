@@ -39,7 +39,8 @@ struct ListFilter<Model: FluentKit.Model>: Sendable {
                     report.add(name, "is invalid")
                 }
             }
-            query.filter(FieldKey(stringLiteral: column), .subset(inverse: false), values)
+            query.filter(.path([FieldKey(stringLiteral: column)], schema: Model.schema), .subset(inverse: false),
+                         DatabaseQuery.Value.array(values.map { DatabaseQuery.Value.bind($0) }))
         }
     }
 

@@ -123,7 +123,7 @@ struct ResourceController<R: APIResource>: RouteCollection {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let body = try request.jsonBody()
-        let dto = try await request.db.transaction { database in
+        let dto = try await request.db.writeTransaction { database in
             let model: R.Model
             do {
                 model = try await R.create(body, on: database)
@@ -145,7 +145,7 @@ struct ResourceController<R: APIResource>: RouteCollection {
 
     @Sendable static func update(_ request: Request) async throws -> R.DTO {
         let body = try request.jsonBody()
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let model = try await find(request, on: database)
             let before = try Self.json(try await R.dto(model, on: database))
             do {

@@ -36,7 +36,7 @@ public enum DemoWriter {
             }
         }
         let total = company.rowCount
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             var done = 0
             func step<Record>(_ records: [Record], _ spec: RowSpec<Record>) async throws {
                 let before = done

@@ -25,7 +25,7 @@ public enum TouchpointIngestion {
     }
 
     public static func ingest(_ items: [Item], now: Date, on database: any Database) async throws -> Result {
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             try await ingestInTransaction(items, now: now, on: database)
         }
     }
@@ -113,7 +113,9 @@ public enum TouchpointIngestion {
         let all = Array(ids)
         for start in stride(from: 0, to: all.count, by: 1000) {
             let chunk = Array(all[start..<min(start + 1000, all.count)])
-            let rows = try await M.query(on: database).filter(.id, .subset(inverse: false), chunk).all()
+            let rows = try await M.query(on: database).filter(
+                .path([FieldKey.id], schema: M.schema), .subset(inverse: false),
+                DatabaseQuery.Value.array(chunk.map { DatabaseQuery.Value.bind($0) })).all()
             found.formUnion(rows.compactMap(\.id))
         }
         return found
