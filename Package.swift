@@ -57,6 +57,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "accord-bench",
+            dependencies: ["AccordCore", "AccordStore"],
+            path: "Benchmarks/AccordBench"
+        ),
         .target(
             name: "AccordTestSupport",
             dependencies: ["AccordStore", .product(name: "FluentKit", package: "fluent-kit")],

@@ -94,7 +94,7 @@ struct DemoSimulator {
         makeCampaigns()
         for index in company.persons.indices { simulateJourney(of: index) }
         finishTruth()
-        company.touchpoints.sort { $0.id.uuidString < $1.id.uuidString }
+        company.touchpoints.sort { $0.occurredAt < $1.occurredAt }
         return company
     }
 

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 import SQLKit
 
 /// Multi-row `INSERT` statements, chunked under the bind-variable limits (SQLite 32,766 by default,
@@ -19,11 +20,24 @@ public enum BulkInsert {
         var written = 0
         var chunk: [Record] = []
         chunk.reserveCapacity(min(rowsPerStatement, records.count))
+        let sqlite = sql.dialect.name == "sqlite" ? database as? any SQLiteDatabase : nil
+        var statements: [Int: String] = [:]
         func flush() async throws {
-            var builder = sql.insert(into: spec.table).columns(spec.columns)
-            for record in chunk { builder = builder.values(spec.values(record)) }
-            if let conflictColumn { builder = builder.ignoringConflicts(with: [conflictColumn]) }
-            try await builder.run()
+            if let sqlite {
+                // SQLite: one prepared text per chunk size and native values, no expression tree per cell.
+                let statement = statements[chunk.count] ?? SQLiteInsert.statement(
+                    table: spec.table, columns: spec.columns, rows: chunk.count, ignoringConflictsOn: conflictColumn)
+                statements[chunk.count] = statement
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * spec.columns.count)
+                for record in chunk { for value in spec.values(record) { binds.append(SQLiteInsert.data(value)) } }
+                try await sqlite.query(statement, binds) { _ in }
+            } else {
+                var builder = sql.insert(into: spec.table).columns(spec.columns)
+                for record in chunk { builder = builder.values(spec.values(record).map(\.bind)) }
+                if let conflictColumn { builder = builder.ignoringConflicts(with: [conflictColumn]) }
+                try await builder.run()
+            }
             written += chunk.count
             chunk.removeAll(keepingCapacity: true)
             progress(written)

@@ -5,47 +5,49 @@ import Foundation
 public struct RowSpec<Record>: Sendable {
     public let table: String
     public let columns: [String]
-    public let values: @Sendable (Record) -> [any Encodable & Sendable]
+    public let values: @Sendable (Record) -> [ColumnValue]
 }
 
 /// How each domain record becomes a row.
 public enum RowSpecs {
     public static let teams = RowSpec<Team>(table: TeamModel.schema, columns: ["id", "name", "side", "created_at",
                                                                                "updated_at"]) { team in
-        [team.id, team.name, team.side.rawValue, Date(), Date()]
+        [.uuid(team.id), .text(team.name), .text(team.side.rawValue), .date(Date()), .date(Date())]
     }
 
     public static let users = RowSpec<User>(
         table: UserModel.schema,
         columns: ["id", "email", "name", "role", "team_id", "manager_id", "password_hash", "is_active", "is_away",
                   "capacity", "created_at", "updated_at"]) { user in
-        [user.id, user.email, user.name, user.role.rawValue, user.teamID, user.managerID, String?.none, true, false,
-         Int?.none, Date(), Date()]
+        [.uuid(user.id), .text(user.email), .text(user.name), .text(user.role.rawValue), .uuid(user.teamID),
+         .uuid(user.managerID), .text(nil), .bool(true), .bool(false), .integer(nil), .date(Date()), .date(Date())]
     }
 
     public static let accounts = RowSpec<Account>(
         table: AccountModel.schema,
         columns: ["id", "name", "domain", "industry", "employee_count", "country", "owner_id", "external_id",
                   "created_at", "updated_at"]) { account in
-        [account.id, account.name, account.domain, account.industry, account.employeeCount, account.country,
-         account.ownerID, String?.none, account.createdAt, account.createdAt]
+        [.uuid(account.id), .text(account.name), .text(account.domain), .text(account.industry),
+         .integer(account.employeeCount), .text(account.country), .uuid(account.ownerID), .text(nil),
+         .date(account.createdAt), .date(account.createdAt)]
     }
 
     public static let persons = RowSpec<Person>(
         table: PersonModel.schema,
         columns: ["id", "email", "first_name", "last_name", "title", "seniority", "account_id", "opted_out",
                   "external_id", "created_at", "updated_at"]) { person in
-        [person.id, person.email, person.firstName, person.lastName, person.title, person.seniority?.rawValue,
-         person.accountID, false, String?.none, person.createdAt, person.createdAt]
+        [.uuid(person.id), .text(person.email), .text(person.firstName), .text(person.lastName), .text(person.title),
+         .text(person.seniority?.rawValue), .uuid(person.accountID), .bool(false), .text(nil),
+         .date(person.createdAt), .date(person.createdAt)]
     }
 
     public static let campaigns = RowSpec<Campaign>(
         table: CampaignModel.schema,
         columns: ["id", "name", "channel", "supplier", "starts_at", "ends_at", "utm_source", "utm_medium",
                   "utm_campaign", "external_id", "created_at", "updated_at"]) { campaign in
-        [campaign.id, campaign.name, campaign.channel.rawValue, campaign.supplier, campaign.startsAt, campaign.endsAt,
-         campaign.utm.source, campaign.utm.medium, campaign.utm.campaign, String?.none, campaign.createdAt,
-         campaign.createdAt]
+        [.uuid(campaign.id), .text(campaign.name), .text(campaign.channel.rawValue), .text(campaign.supplier),
+         .date(campaign.startsAt), .date(campaign.endsAt), .text(campaign.utm.source), .text(campaign.utm.medium),
+         .text(campaign.utm.campaign), .text(nil), .date(campaign.createdAt), .date(campaign.createdAt)]
     }
 
     /// A campaign's cost in one month, with the id the row gets.
@@ -59,30 +61,33 @@ public enum RowSpecs {
     public static let campaignCosts = RowSpec<CostRow>(
         table: CampaignCostModel.schema,
         columns: ["id", "campaign_id", "month", "amount_minor", "currency", "created_at"]) { row in
-        [row.id, row.campaignID, row.cost.month, row.cost.amount.amountMinor, row.cost.amount.currency, row.createdAt]
+        [.uuid(row.id), .uuid(row.campaignID), .text(row.cost.month), .integer(Int(row.cost.amount.amountMinor)),
+         .text(row.cost.amount.currency), .date(row.createdAt)]
     }
 
     public static let touchpoints = RowSpec<Touchpoint>(
         table: TouchpointModel.schema,
         columns: ["id", "event_id", "person_id", "campaign_id", "kind", "side", "channel", "occurred_at",
                   "created_at"]) { touch in
-        [touch.id, touch.eventID, touch.personID, touch.campaignID, touch.kind.rawValue, touch.side.rawValue,
-         touch.channel.rawValue, touch.occurredAt, touch.occurredAt]
+        [.uuid(touch.id), .text(touch.eventID), .uuid(touch.personID), .uuid(touch.campaignID),
+         .text(touch.kind.rawValue), .text(touch.side.rawValue), .text(touch.channel.rawValue),
+         .date(touch.occurredAt), .date(touch.occurredAt)]
     }
 
     public static let opportunities = RowSpec<Opportunity>(
         table: OpportunityModel.schema,
         columns: ["id", "account_id", "name", "amount_minor", "currency", "stage", "status", "owner_id", "opened_at",
                   "closed_at", "external_id", "created_at", "updated_at"]) { deal in
-        [deal.id, deal.accountID, deal.name, deal.amount.amountMinor, deal.amount.currency, deal.stage,
-         deal.status.rawValue, deal.ownerID, deal.openedAt, deal.closedAt, String?.none, deal.openedAt,
-         deal.closedAt ?? deal.openedAt]
+        [.uuid(deal.id), .uuid(deal.accountID), .text(deal.name), .integer(Int(deal.amount.amountMinor)),
+         .text(deal.amount.currency), .text(deal.stage), .text(deal.status.rawValue), .uuid(deal.ownerID),
+         .date(deal.openedAt), .date(deal.closedAt), .text(nil), .date(deal.openedAt),
+         .date(deal.closedAt ?? deal.openedAt)]
     }
 
     public static let contactRoles = RowSpec<ContactRole>(
         table: ContactRoleModel.schema,
         columns: ["id", "opportunity_id", "person_id", "role", "is_primary"]) { role in
-        [role.id, role.opportunityID, role.personID, role.role, role.isPrimary]
+        [.uuid(role.id), .uuid(role.opportunityID), .uuid(role.personID), .text(role.role), .bool(role.isPrimary)]
     }
 
     public static let leads = RowSpec<Lead>(
@@ -92,10 +97,12 @@ public enum RowSpecs {
                   "first_action_at", "rejection_reason", "rejection_note", "recycle_reason", "recycle_note",
                   "loss_reason", "opportunity_id", "created_at", "updated_at"]) { lead in
         let state = lead.lifecycle
-        return [lead.id, lead.personID, lead.accountID, lead.ownerID, lead.campaignID, state.stage.rawValue,
-                state.stageChangedAt, lead.priority?.rawValue, lead.fitScore, lead.engagementScore, Int?.none,
-                lead.routingReason, lead.slaDueAt, lead.firstActionAt, state.rejectionReason, state.rejectionNote,
-                state.recycleReason, state.recycleNote, state.lossReason, state.opportunityID, lead.createdAt,
-                state.stageChangedAt]
+        return [.uuid(lead.id), .uuid(lead.personID), .uuid(lead.accountID), .uuid(lead.ownerID),
+                .uuid(lead.campaignID), .text(state.stage.rawValue), .date(state.stageChangedAt),
+                .text(lead.priority?.rawValue), .integer(lead.fitScore), .double(lead.engagementScore), .integer(nil),
+                .text(lead.routingReason), .date(lead.slaDueAt), .date(lead.firstActionAt),
+                .text(state.rejectionReason), .text(state.rejectionNote), .text(state.recycleReason),
+                .text(state.recycleNote), .text(state.lossReason), .uuid(state.opportunityID), .date(lead.createdAt),
+                .date(state.stageChangedAt)]
     }
 }
