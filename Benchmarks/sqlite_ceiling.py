@@ -18,7 +18,9 @@ CREATE INDEX touchpoints_person_id_occurred_at_idx ON touchpoints (person_id, oc
 CREATE INDEX touchpoints_campaign_id_occurred_at_idx ON touchpoints (campaign_id, occurred_at);
 CREATE INDEX touchpoints_occurred_at_idx ON touchpoints (occurred_at);
 """
+# The same page cache as Accord's connections (StorePreparation.sqliteCacheKiB).
 INSERT = f"""
+PRAGMA cache_size=-131072;
 BEGIN;
 WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {rows})
 INSERT INTO touchpoints SELECT randomblob(16), NULL, randomblob(16), randomblob(16), 'clicked', 'marketing',
