@@ -12,6 +12,6 @@ struct AccordCommand: AsyncParsableCommand {
             \(AccordConfiguration.variables.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0))\($0.meaning)" }.joined(separator: "\n"))
             """,
         version: AccordApplication.version,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self]
     )
 }

@@ -1,4 +1,5 @@
 import AccordServer
+import AccordStore
 import Foundation
 import Logging
 
@@ -13,6 +14,20 @@ enum CommandEnvironment {
             return handler
         }
         return configuration
+    }
+
+    /// Opens the configured database (migrated), runs `body`, and closes it whatever happens.
+    static func withStore(_ body: (Store) async throws -> Void) async throws {
+        let configuration = try configuration()
+        let store = try await Store.open(configuration.database, logger: logger(configuration))
+        do {
+            try await store.migrate()
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 
     static func logger(_ configuration: AccordConfiguration) -> Logger {

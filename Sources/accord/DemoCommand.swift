@@ -69,6 +69,7 @@ enum DemoLoading {
         let progress = ProgressLine(total: company.rowCount)
         try await DemoWriter.write(company, to: store.database) { progress.update($0) }
         progress.finish()
+        try await UserDirectory.setDemoPasswords(on: store.database)
         let seconds = Date().timeIntervalSince(generated)
         if let truthFile {
             let encoder = JSONEncoder()

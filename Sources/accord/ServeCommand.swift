@@ -56,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             print("Demo users (password \(DemoCompany.password)): admin@accord.example, salesmanager1@accord.example, "
                 + "rep1@accord.example … rep8@accord.example, marketer1@accord.example, "
-                + "marketingmanager1@accord.example. Sign-in arrives with user accounts; until then the API is open.")
+                + "marketingmanager1@accord.example. The API needs a token: "
+                + "accord token create --user admin@accord.example --name try-it --scope write")
         } catch {
             await store.close()
             throw error

@@ -41,10 +41,11 @@ struct APIResponse: Sendable {
 
 extension Application {
     /// Sends a request with an optional JSON body and decodes the answer.
-    func send(_ method: HTTPMethod, _ path: String, _ body: String? = nil,
-              contentType: HTTPMediaType = .json) async throws -> APIResponse {
+    func send(_ method: HTTPMethod, _ path: String, _ body: String? = nil, contentType: HTTPMediaType = .json,
+              token: String? = "default") async throws -> APIResponse {
         var headers = HTTPHeaders()
         if body != nil { headers.contentType = contentType }
+        if let token = token == "default" ? defaultToken : token { headers.bearerAuthorization = .init(token: token) }
         let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,
                                          body: ByteBuffer(string: body ?? ""))
         let response = try await testing().performTest(request: request)

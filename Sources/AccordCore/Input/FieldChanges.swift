@@ -4,6 +4,11 @@ public enum FieldChanges {
     public struct Change: Sendable, Hashable, Codable {
         public var before: JSONValue?
         public var after: JSONValue?
+
+        public init(before: JSONValue?, after: JSONValue?) {
+            self.before = before
+            self.after = after
+        }
     }
 
     /// Changed fields between `before` (nil when created) and `after` (nil when deleted); `ignoring` names

@@ -13,7 +13,7 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: Self.health).openAPI(.init(
+        routes.get("health", use: Self.health).access(.open).openAPI(.init(
             tags: ["system"], summary: "Whether Accord and its database are up", operationId: "getHealth",
             responses: [
                 200: APISchemas.json("Accord and its database answer", APISchemas.ref("Health")),

@@ -9,7 +9,7 @@ import Vapor
 struct LeadMovesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped("api", "v1", "leads", ":leadId").on(.POST, "moves", body: .collect(maxSize: "64kb"), use: Self.move)
-            .openAPI(.init(
+            .requires(.update, .leads).openAPI(.init(
                 tags: ["leads"], summary: "Move a lead through its lifecycle",
                 description: "Moves: \(LeadMoveInput.names.joined(separator: ", ")). A rejection or "
                     + "disqualification needs a reason code (and a note for 'other'); convert needs an opportunityId.",
@@ -30,11 +30,12 @@ struct LeadMovesController: RouteCollection {
 
     @Sendable static func move(_ request: Request) async throws -> LeadsResource.DTO {
         let move = try LeadMoveInput.read(try request.jsonBody())
+        let visible = try request.authorize(.read, .leads)
+        let allowed = try request.authorize(.move(move.name), .leads)
         return try await request.db.writeTransaction { database in
-            let raw = request.parameters.get("leadId") ?? ""
-            guard let id = UUID(uuidString: raw), let lead = try await LeadModel.find(id, on: database) else {
-                throw AccordError.notFound(entity: "lead", id: raw)
-            }
+            let lead = try await ResourceController<LeadsResource>.find(request, within: visible, on: database)
+            try await ResourceController<LeadsResource>.requireInScope(lead, allowed, on: database, action: "move")
+            let id = try lead.requireID()
             if case let .convert(opportunityID) = move, try await OpportunityModel.find(opportunityID, on: database) == nil {
                 throw AccordError.validation([FieldError(field: "opportunityId", problem: "no opportunity with id \(opportunityID)")])
             }

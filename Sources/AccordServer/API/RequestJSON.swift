@@ -19,8 +19,10 @@ extension Request {
         }
     }
 
-    /// Who is making the request, for the audit trail. Until sign-in exists every change is the API's.
+    /// Who is making the request, for the audit trail.
     var auditActor: AuditActor {
-        AuditActor(userID: nil, label: "api")
+        guard let principal = optionalPrincipal else { return AuditActor(userID: nil, label: "anonymous") }
+        return AuditActor(userID: principal.userID,
+                          label: principal.email + (principal.scopes == nil ? "" : " (API token)"))
     }
 }

@@ -14,6 +14,9 @@ protocol APIResource: Sendable {
     static var name: String { get }
     /// The collection's path segment (`accounts`).
     static var path: String { get }
+    /// What the access policy calls it, and how its rows belong to a sales owner.
+    static var resource: Resource { get }
+    static var ownership: Ownership { get }
     /// Schema names in the API document: the record, and the body of a create.
     static var schema: JSONSchema { get }
     static var createSchema: JSONSchema { get }
@@ -58,13 +61,14 @@ struct ResourceController<R: APIResource>: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let collection = routes.grouped("api", "v1", PathComponent(stringLiteral: R.path))
         let item = collection.grouped(PathComponent(stringLiteral: ":" + R.parameterName))
-        collection.get(use: Self.list).openAPI(.init(
+        collection.get(use: Self.list).requires(.read, R.resource).openAPI(.init(
             tags: [R.path], summary: "List \(R.path)", operationId: "list\(R.title.replacingOccurrences(of: " ", with: ""))s",
             parameters: Self.listParameters, responses: [
                 200: APISchemas.json("A page of \(R.path)", APISchemas.list(of: R.schema)),
                 422: APISchemas.problem("A filter, limit or cursor is invalid"),
             ]))
-        collection.on(.POST, body: .collect(maxSize: "256kb"), use: Self.create).openAPI(.init(
+        collection.on(.POST, body: .collect(maxSize: "256kb"), use: Self.create).requires(.create, R.resource)
+            .openAPI(.init(
             tags: [R.path], summary: "Create a \(R.name)", operationId: "create\(Self.operationSuffix)",
             requestBody: APISchemas.body(R.createSchema), responses: [
                 201: APISchemas.json("The \(R.name) was created", R.schema),
@@ -72,12 +76,13 @@ struct ResourceController<R: APIResource>: RouteCollection {
                 409: APISchemas.problem("A unique field is taken"),
                 422: APISchemas.problem("Fields are missing or invalid; every problem is listed"),
             ]))
-        item.get(use: Self.read).openAPI(.init(
+        item.get(use: Self.read).requires(.read, R.resource).openAPI(.init(
             tags: [R.path], summary: "Read a \(R.name)", operationId: "get\(Self.operationSuffix)", responses: [
                 200: APISchemas.json("The \(R.name)", R.schema),
                 404: APISchemas.problem("No such \(R.name)"),
             ]))
-        item.on(.PATCH, body: .collect(maxSize: "256kb"), use: Self.update).openAPI(.init(
+        item.on(.PATCH, body: .collect(maxSize: "256kb"), use: Self.update).requires(.update, R.resource)
+            .openAPI(.init(
             tags: [R.path], summary: "Change fields of a \(R.name)",
             description: "Partial JSON: fields left out stay as they are; null clears an optional field.",
             operationId: "update\(Self.operationSuffix)",
@@ -104,7 +109,7 @@ struct ResourceController<R: APIResource>: RouteCollection {
         let query = request.query
         let page = PageQuery.parse(limit: try? query.get(String.self, at: "limit"),
                                    cursor: try? query.get(String.self, at: "cursor"), into: &report)
-        let builder = R.Model.query(on: request.db)
+        let builder = R.Model.query(on: request.db).scoped(request.rowScope, by: R.ownership)
         let known = Set(R.filters.map(\.name) + ["limit", "cursor"])
         for name in request.url.queryParameterNames where !known.contains(name) {
             report.add(name, "is not a filter of \(R.path); filters: \(R.filters.map(\.name).joined(separator: ", "))")
@@ -118,11 +123,12 @@ struct ResourceController<R: APIResource>: RouteCollection {
     }
 
     @Sendable static func read(_ request: Request) async throws -> R.DTO {
-        try await R.dto(try await find(request, on: request.db), on: request.db)
+        try await R.dto(try await find(request, within: request.rowScope, on: request.db), on: request.db)
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let body = try request.jsonBody()
+        try refuseProtectedFields(body, request)
         let dto = try await request.db.writeTransaction { database in
             let model: R.Model
             do {
@@ -145,8 +151,12 @@ struct ResourceController<R: APIResource>: RouteCollection {
 
     @Sendable static func update(_ request: Request) async throws -> R.DTO {
         let body = try request.jsonBody()
+        let visible = try request.authorize(.read, R.resource)
+        let writable = request.rowScope
         return try await request.db.writeTransaction { database in
-            let model = try await find(request, on: database)
+            let model = try await find(request, within: visible, on: database)
+            try await requireInScope(model, writable, on: database, action: "change")
+            try refuseProtectedFields(body, request)
             let before = try Self.json(try await R.dto(model, on: database))
             do {
                 try await R.update(model, with: body, on: database)
@@ -161,12 +171,33 @@ struct ResourceController<R: APIResource>: RouteCollection {
         }
     }
 
-    static func find(_ request: Request, on database: any Database) async throws -> R.Model {
+    /// The record named in the path, if the scope covers it; otherwise, to the caller, it does not exist.
+    static func find(_ request: Request, within scope: RowScope, on database: any Database) async throws -> R.Model {
         let raw = request.parameters.get(R.parameterName) ?? ""
-        guard let id = UUID(uuidString: raw), let model = try await R.Model.find(id, on: database) else {
+        guard let id = UUID(uuidString: raw),
+              let model = try await R.Model.query(on: database).filter(.id, .equal, id).scoped(scope, by: R.ownership)
+                .first() else {
             throw AccordError.notFound(entity: R.name, id: raw)
         }
         return model
+    }
+
+    /// Refuses, as forbidden, an action on a visible record that the action's scope does not cover.
+    static func requireInScope(_ model: R.Model, _ scope: RowScope, on database: any Database, action: String)
+        async throws {
+        guard scope != .all, let id = model.id else { return }
+        if try await R.Model.query(on: database).filter(.id, .equal, id).scoped(scope, by: R.ownership).first() == nil {
+            throw AccordError.forbidden("You may see this \(R.name) but not \(action) it.")
+        }
+    }
+
+    /// Fields the caller's role may not set are refused, not silently dropped.
+    static func refuseProtectedFields(_ body: JSONValue, _ request: Request) throws {
+        guard case let .object(fields) = body else { return }
+        let protected = AccessPolicy.protectedFields(try request.principal(), R.resource)
+        if let field = fields.keys.sorted().first(where: protected.contains) {
+            throw AccordError.forbidden("Your role may not set \(field) of a \(R.name).")
+        }
     }
 
     static func json(_ dto: R.DTO) throws -> JSONValue {

@@ -17,7 +17,7 @@ struct TouchpointBatchController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped("api", "v1").on(.POST, "touchpoints:batch", body: .collect(maxSize: "16mb"), use: Self.ingest)
-            .openAPI(.init(
+            .requires(.create, .touchpoints).openAPI(.init(
                 tags: ["touchpoints"], summary: "Store up to 10,000 touchpoints at once",
                 description: """
                     A JSON array, all or nothing: when any element is invalid nothing is written and every problem \

@@ -54,17 +54,19 @@ public enum AccordApplication {
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-        try app.register(collection: HealthController())
-        try app.register(collection: OpenAPIController())
-        try app.register(collection: ResourceController<AccountsResource>())
-        try app.register(collection: ResourceController<PersonsResource>())
-        try app.register(collection: ResourceController<CampaignsResource>())
-        try app.register(collection: ResourceController<TouchpointsResource>())
-        try app.register(collection: TouchpointBatchController())
-        try app.register(collection: ResourceController<OpportunitiesResource>())
-        try app.register(collection: ResourceController<LeadsResource>())
-        try app.register(collection: LeadMovesController())
-        try app.register(collection: HomePage())
+        // Every route goes through the policy: it authenticates and applies the route's declared access.
+        let routes = app.routes.grouped(PolicyMiddleware())
+        try routes.register(collection: HealthController())
+        try routes.register(collection: OpenAPIController())
+        try routes.register(collection: ResourceController<AccountsResource>())
+        try routes.register(collection: ResourceController<PersonsResource>())
+        try routes.register(collection: ResourceController<CampaignsResource>())
+        try routes.register(collection: ResourceController<TouchpointsResource>())
+        try routes.register(collection: TouchpointBatchController())
+        try routes.register(collection: ResourceController<OpportunitiesResource>())
+        try routes.register(collection: ResourceController<LeadsResource>())
+        try routes.register(collection: LeadMovesController())
+        try routes.register(collection: HomePage())
     }
 
     /// The folder holding `Resources/Views` and `Public`: configured, or the copy SwiftPM built beside the binary.

@@ -14,12 +14,13 @@ public enum AccordMigrations {
         M0009_CreateContactRoles(),
         M0010_CreateLeads(),
         M0011_CreateAuditEvents(),
+        M0012_CreateAPITokens(),
     ]
 
     /// The tables the migrations create, in creation order.
     public static let tables = [
         TeamModel.schema, UserModel.schema, AccountModel.schema, PersonModel.schema, CampaignModel.schema,
         CampaignCostModel.schema, TouchpointModel.schema, OpportunityModel.schema, ContactRoleModel.schema,
-        LeadModel.schema, AuditEventModel.schema,
+        LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
     ]
 }

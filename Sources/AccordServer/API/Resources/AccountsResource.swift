@@ -24,6 +24,8 @@ struct AccountsResource: APIResource {
 
     static let name = "account"
     static let path = "accounts"
+    static let resource = Resource.accounts
+    static let ownership = Ownership.owner(column: "owner_id")
 
     static var createSchema: JSONSchema {
         .object(properties: [

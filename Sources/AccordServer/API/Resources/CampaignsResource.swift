@@ -32,6 +32,8 @@ struct CampaignsResource: APIResource {
 
     static let name = "campaign"
     static let path = "campaigns"
+    static let resource = Resource.campaigns
+    static let ownership = Ownership.none
 
     static var createSchema: JSONSchema {
         .object(properties: [

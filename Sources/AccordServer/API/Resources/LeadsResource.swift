@@ -36,6 +36,8 @@ struct LeadsResource: APIResource {
 
     static let name = "lead"
     static let path = "leads"
+    static let resource = Resource.leads
+    static let ownership = Ownership.owner(column: "owner_id")
 
     static var createSchema: JSONSchema {
         .object(properties: [

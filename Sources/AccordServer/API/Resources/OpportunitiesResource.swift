@@ -33,6 +33,8 @@ struct OpportunitiesResource: APIResource {
 
     static let name = "opportunity"
     static let path = "opportunities"
+    static let resource = Resource.opportunities
+    static let ownership = Ownership.owner(column: "owner_id")
 
     static var createSchema: JSONSchema {
         .object(properties: [

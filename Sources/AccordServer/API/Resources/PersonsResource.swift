@@ -25,6 +25,8 @@ struct PersonsResource: APIResource {
 
     static let name = "person"
     static let path = "persons"
+    static let resource = Resource.persons
+    static let ownership = Ownership.account(column: "account_id")
 
     static var createSchema: JSONSchema {
         .object(properties: [

@@ -23,6 +23,8 @@ struct TouchpointsResource: APIResource {
 
     static let name = "touchpoint"
     static let path = "touchpoints"
+    static let resource = Resource.touchpoints
+    static let ownership = Ownership.person(column: "person_id")
 
     static var createSchema: JSONSchema {
         .object(description: "Give personId or email; at most one of campaignId, campaignExternalId and utm.",

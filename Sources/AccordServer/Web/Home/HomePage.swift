@@ -7,7 +7,7 @@ struct HomePage: RouteCollection, Encodable {
     var database = ""
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: Self.render).webPage()
+        routes.get(use: Self.render).webPage().access(.open)
     }
 
     @Sendable static func render(_ request: Request) async throws -> View {

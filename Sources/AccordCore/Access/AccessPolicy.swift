@@ -1,0 +1,74 @@
+/// The one authorization policy: what each role may do to each kind of record, and on which rows.
+/// Every route asks it; nothing else decides.
+///
+/// - Reps see and act on their own leads, accounts and opportunities (and the persons and touchpoints
+///   at their accounts); sales managers on their team's; both read every campaign.
+/// - Marketers and marketing managers see every lead's status and story but cannot accept, reject or
+///   reassign; they run campaigns and feed persons and touchpoints.
+/// - Sales managers overturn disputed rejections and reassign; managers and admins read the audit trail.
+/// - Only admins manage users, tokens and configuration.
+public enum AccessPolicy {
+    /// Moves only sales may make, on leads they own (or their team owns).
+    static let salesMoves: Set<String> = ["accept", "reject", "qualify_for_sales", "convert", "win", "lose", "disqualify"]
+
+    public static func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> AccessDecision {
+        if let refusal = scopeRefusal(principal.scopes, action, resource) { return .forbidden(refusal) }
+        let own: RowScope = switch principal.role {
+        case .rep: .owner(principal.userID)
+        case .salesManager: principal.teamID.map(RowScope.team) ?? .owner(principal.userID)
+        default: .all
+        }
+        switch (principal.role, resource, action) {
+        case (.admin, _, _):
+            return .allowed(.all)
+        case (_, .users, _), (_, .tokens, _):
+            return .forbidden("Only admins manage users and tokens.")
+        case (.salesManager, .audit, .read), (.marketingManager, .audit, .read):
+            return .allowed(.all)
+        case (_, .audit, _):
+            return .forbidden("The audit trail is for managers and admins.")
+        case (_, .campaigns, .read):
+            return .allowed(.all)
+        case (.rep, .campaigns, _), (.salesManager, .campaigns, _):
+            return .forbidden("Campaigns are run by marketing.")
+        case (.rep, _, .move(let move)), (.salesManager, _, .move(let move)):
+            if salesMoves.contains(move) || (move == "overturn_rejection" && principal.role == .salesManager) {
+                return .allowed(own)
+            }
+            return .forbidden("Sales may not make the move '\(move)'.")
+        case (.marketer, .leads, .move(let move)), (.marketingManager, .leads, .move(let move)):
+            return move == "qualify" ? .allowed(.all)
+                : .forbidden("Marketing sees every lead but does not accept, reject or work it ('\(move)').")
+        case (.rep, _, _), (.salesManager, _, _):
+            return .allowed(own)
+        case (.marketer, _, _), (.marketingManager, _, _):
+            return .allowed(.all)
+        }
+    }
+
+    /// Fields a role may not set on a resource (mass assignment): changing them is refused as forbidden.
+    public static func protectedFields(_ principal: Principal, _ resource: Resource) -> Set<String> {
+        switch (principal.role, resource) {
+        case (.admin, _), (.salesManager, _): []
+        case (_, .leads): ["ownerId"]
+        case (.rep, .accounts), (.rep, .opportunities): ["ownerId"]
+        default: []
+        }
+    }
+
+    /// Whether a token's scopes cover the action; nil when they do.
+    static func scopeRefusal(_ scopes: Set<TokenScope>?, _ action: Action, _ resource: Resource) -> String? {
+        guard let scopes else { return nil }
+        if scopes.contains(.admin) { return nil }
+        switch action {
+        case .read:
+            return scopes.contains(.read) || scopes.contains(.write) ? nil : "This token has no read scope."
+        case .create where resource == .touchpoints || resource == .persons:
+            return scopes.contains(.write) || scopes.contains(.ingest) ? nil : "This token may not write."
+        case .create, .update, .move:
+            return scopes.contains(.write) ? nil : "This token may not write."
+        case .manage:
+            return "Managing users and tokens needs a token with the admin scope."
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What an API token may be used for. `write` includes `read`; `admin` includes everything the
+/// user's role allows; `ingest` only feeds touchpoints (event and webinar platforms).
+public enum TokenScope: String, Vocabulary {
+    case read, write, ingest, admin
+}
+
+/// Who is asking: a signed-in user, or an API token acting for one.
+public struct Principal: Sendable, Equatable {
+    public var userID: UUID
+    public var email: String
+    public var role: UserRole
+    public var teamID: UUID?
+    /// The token's scopes, or nil for a browser session (the role's full rights).
+    public var scopes: Set<TokenScope>?
+
+    public init(userID: UUID, email: String, role: UserRole, teamID: UUID?, scopes: Set<TokenScope>?) {
+        self.userID = userID
+        self.email = email
+        self.role = role
+        self.teamID = teamID
+        self.scopes = scopes
+    }
+}
+
+/// The kinds of record the policy speaks about.
+public enum Resource: String, Sendable, CaseIterable {
+    case accounts, persons, campaigns, touchpoints, opportunities, leads, audit, users, tokens
+}
+
+/// What a request wants to do.
+public enum Action: Sendable, Hashable {
+    case read
+    case create
+    case update
+    /// A lead lifecycle move, by its name (`accept`, `reject`, …).
+    case move(String)
+    /// Users, tokens and configuration.
+    case manage
+}
+
+/// Which rows a permission covers.
+public enum RowScope: Sendable, Equatable {
+    /// Every row.
+    case all
+    /// Rows owned by this user (leads, accounts, opportunities; persons and touchpoints through their account).
+    case owner(UUID)
+    /// Rows owned by anyone in this team.
+    case team(UUID)
+}
+
+/// The policy's answer.
+public enum AccessDecision: Sendable, Equatable {
+    case allowed(RowScope)
+    case forbidden(String)
+}

@@ -1,0 +1,182 @@
+import AccordCore
+import AccordStore
+import AccordTestSupport
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+@testable import AccordServer
+
+/// Who may do what: every route declares a policy, the policy is enforced for every role, and a caller
+/// never sees rows outside their scope.
+@Suite struct AccessTests {
+    @Test("every registered route declares its access; every non-open route refuses a request without credentials")
+    func everyRouteHasAPolicy() async throws {
+        try await withAccordApp { app in
+            for route in app.routes.all {
+                let key = "\(route.method.rawValue) \(route.openAPIPath)"
+                let access = try #require(route.declaredAccess, "\(key) declares no access policy")
+                guard case .permission = access else { continue }
+                let path = route.openAPIPath.replacingOccurrences(of: #"\{[A-Za-z]+\}"#, with: UUID().uuidString,
+                                                                  options: .regularExpression)
+                let response = try await app.send(route.method, path, route.method == .GET ? nil : "{}", token: nil)
+                #expect(response.status == .unauthorized, "\(key) answered \(response.status) without credentials")
+                #expect(response.errorCode == "unauthenticated")
+            }
+        }
+    }
+
+    @Test("every role against every route: the policy's refusals are 403, its permissions never 401 or 403")
+    func roleRouteMatrix() async throws {
+        try await withAccordApp { app in
+            // setup: one of each record, owned by a rep in team North
+            let owner = try await app.makeUser(role: .rep, team: "North")
+            let account = try await app.create("/api/v1/accounts", #"{"name": "Acme", "domain": "acme.com", "ownerId": "\#(owner.id)"}"#)
+            let person = try await app.create("/api/v1/persons", #"{"email": "ana@acme.com"}"#)
+            let campaign = try await app.create("/api/v1/campaigns", #"{"name": "Spring", "channel": "webinar"}"#)
+            let touch = try await app.create("/api/v1/touchpoints", #"{"personId": "\#(person)", "kind": "call", "side": "sales", "occurredAt": "2026-03-01T10:00:00Z"}"#)
+            let deal = try await app.create("/api/v1/opportunities", #"{"accountId": "\#(account)", "name": "Deal", "amount": {"amountMinor": 1, "currency": "EUR"}, "stage": "Proposal", "ownerId": "\#(owner.id)"}"#)
+            let lead = try await app.create("/api/v1/leads", #"{"personId": "\#(person)", "ownerId": "\#(owner.id)"}"#)
+            let ids = ["accountId": account, "personId": person, "campaignId": campaign, "touchpointId": touch,
+                       "opportunityId": deal, "leadId": lead]
+            var callers: [(UserRole, String, Principal)] = [(.rep, owner.token, Principal(userID: owner.id, email: "", role: .rep, teamID: nil, scopes: [.write]))]
+            for role in [UserRole.salesManager, .marketer, .marketingManager, .admin] {
+                let user = try await app.makeUser(role: role, team: role.side == .sales ? "North" : nil)
+                let team = try await TeamModel.query(on: app.db).filter(\.$name == "North").first()?.id
+                callers.append((role, user.token, Principal(userID: user.id, email: "", role: role,
+                                                            teamID: role.side == .sales ? team : nil, scopes: [.write])))
+            }
+            var checked = 0
+            for route in app.routes.all {
+                guard case let .permission(action, resource)? = route.declaredAccess else { continue }
+                var path = route.openAPIPath
+                for (name, id) in ids { path = path.replacingOccurrences(of: "{\(name)}", with: id) }
+                for (role, token, principal) in callers {
+                    let expected = AccessPolicy.decide(principal, action, resource)
+                    // A body that is valid enough to reach the policy but changes nothing important.
+                    let body: String? = switch route.method {
+                    case .GET: nil
+                    case .PATCH: "{}"
+                    default: path.hasSuffix("/moves") ? #"{"move": "qualify_for_sales"}"# : "{}"
+                    }
+                    let response = try await app.send(route.method, path, body, token: token)
+                    let key = "\(role.rawValue) \(route.method.rawValue) \(route.openAPIPath)"
+                    #expect(response.status != .unauthorized, "\(key)")
+                    if case .forbidden = expected {
+                        #expect(response.status == .forbidden, "\(key): expected 403, got \(response.status)")
+                    } else if !path.hasSuffix("/moves") {
+                        #expect(response.status != .forbidden, "\(key): expected access, got \(response.json)")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked >= 5 * 26)
+        }
+    }
+
+    @Test("a rep's token on another rep's lead is a 404, and lists show only their own")
+    func repSeesOnlyOwnLeads() async throws {
+        try await withAccordApp { app in
+            let ana = try await app.makeUser(role: .rep, team: "North")
+            let ben = try await app.makeUser(role: .rep, team: "North")
+            let p1 = try await app.create("/api/v1/persons", #"{"email": "one@acme.com"}"#)
+            let p2 = try await app.create("/api/v1/persons", #"{"email": "two@acme.com"}"#)
+            let anasLead = try await app.create("/api/v1/leads", #"{"personId": "\#(p1)", "ownerId": "\#(ana.id)"}"#)
+            let bensLead = try await app.create("/api/v1/leads", #"{"personId": "\#(p2)", "ownerId": "\#(ben.id)"}"#)
+            let foreign = try await app.send(.GET, "/api/v1/leads/\(bensLead)", token: ana.token)
+            #expect(foreign.status == .notFound)
+            let move = try await app.send(.POST, "/api/v1/leads/\(bensLead)/moves", #"{"move": "accept"}"#, token: ana.token)
+            #expect(move.status == .notFound, "acting on another rep's lead looks like it does not exist")
+            let patch = try await app.send(.PATCH, "/api/v1/leads/\(bensLead)", #"{"priority": "A"}"#, token: ana.token)
+            #expect(patch.status == .notFound)
+            let own = try await app.send(.GET, "/api/v1/leads", token: ana.token)
+            #expect(own.items.count == 1)
+            #expect(own.items.first.flatMap { if case let .object(f) = $0 { f["id"] } else { nil } } == .string(anasLead))
+            let lead = try #require(try await LeadModel.find(UUID(uuidString: bensLead)!, on: app.db))
+            #expect(lead.priority == nil, "nothing changed")
+        }
+    }
+
+    @Test("a sales manager sees the team's leads; a marketer sees all but may not accept, reject or reassign")
+    func managersAndMarketers() async throws {
+        try await withAccordApp { app in
+            let north = try await app.makeUser(role: .rep, team: "North")
+            let south = try await app.makeUser(role: .rep, team: "South")
+            let manager = try await app.makeUser(role: .salesManager, team: "North")
+            let marketer = try await app.makeUser(role: .marketer)
+            var leads: [String] = []
+            for (index, owner) in [north, south].enumerated() {
+                let person = try await app.create("/api/v1/persons", #"{"email": "p\#(index)@acme.com"}"#)
+                let lead = try await app.create("/api/v1/leads", #"{"personId": "\#(person)", "ownerId": "\#(owner.id)"}"#)
+                _ = try await app.send(.POST, "/api/v1/leads/\(lead)/moves", #"{"move": "qualify"}"#)
+                leads.append(lead)
+            }
+            #expect(try await app.send(.GET, "/api/v1/leads", token: manager.token).items.count == 1)
+            #expect(try await app.send(.GET, "/api/v1/leads/\(leads[1])", token: manager.token).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/leads", token: marketer.token).items.count == 2)
+            let accept = try await app.send(.POST, "/api/v1/leads/\(leads[0])/moves", #"{"move": "accept"}"#,
+                                            token: marketer.token)
+            #expect(accept.status == .forbidden)
+            #expect(accept.errorCode == "forbidden")
+            let reassign = try await app.send(.PATCH, "/api/v1/leads/\(leads[0])", #"{"ownerId": "\#(south.id)"}"#,
+                                              token: marketer.token)
+            #expect(reassign.status == .forbidden)
+            let repReassign = try await app.send(.PATCH, "/api/v1/leads/\(leads[0])", #"{"ownerId": "\#(south.id)"}"#,
+                                                 token: north.token)
+            #expect(repReassign.status == .forbidden, "a rep may not reassign by mass assignment")
+            let accepted = try await app.send(.POST, "/api/v1/leads/\(leads[0])/moves", #"{"move": "accept"}"#,
+                                              token: north.token)
+            #expect(accepted.string("stage") == "sal")
+            let actor = try await AuditEventModel.query(on: app.db).filter(\.$action == "move:accept").first()
+            #expect(actor?.actorID == north.id)
+        }
+    }
+
+    @Test("a revoked, expired, unknown or malformed token is refused with 401 and changes nothing")
+    func badTokens() async throws {
+        try await withAccordApp { app in
+            let revoked = try await app.makeUser(role: .admin)
+            let token = try #require(try await APITokenModel.query(on: app.db).filter(\.$user.$id == revoked.id).first())
+            try await TokenService.revoke(id: token.id!.uuidString, on: app.db)
+            let expired = try await app.makeUser(role: .admin)
+            try await APITokenModel.query(on: app.db).filter(\.$user.$id == expired.id)
+                .set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
+            let deactivated = try await app.makeUser(role: .admin)
+            try await UserModel.query(on: app.db).filter(\.$id == deactivated.id).set(\.$isActive, to: false).update()
+            let body = #"{"name": "Should not exist"}"#
+            for (token, reason) in [(revoked.token, "revoked"), (expired.token, "expired"), (deactivated.token, "deactivated"),
+                                    ("acc_" + String(repeating: "x", count: 43), "not valid"), ("nonsense", "not valid")] {
+                let response = try await app.send(.POST, "/api/v1/accounts", body, token: token)
+                #expect(response.status == .unauthorized, "\(reason)")
+                #expect(response.errorCode == "unauthenticated")
+                #expect("\(response.json)".contains(reason))
+            }
+            #expect(try await AccountModel.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("a read-only token may read but not write; an ingest token may only feed touchpoints")
+    func tokenScopes() async throws {
+        try await withAccordApp { app in
+            let reader = try await app.makeUser(role: .admin, scopes: [.read])
+            let ingest = try await app.makeUser(role: .marketer, scopes: [.ingest])
+            #expect(try await app.send(.GET, "/api/v1/accounts", token: reader.token).status == .ok)
+            #expect(try await app.send(.POST, "/api/v1/accounts", #"{"name": "X"}"#, token: reader.token).status == .forbidden)
+            let batch = #"[{"email": "e@acme.com", "kind": "attended", "side": "marketing", "channel": "event", "occurredAt": "2026-03-01T10:00:00Z"}]"#
+            #expect(try await app.send(.POST, "/api/v1/touchpoints:batch", batch, token: ingest.token).status == .created)
+            #expect(try await app.send(.GET, "/api/v1/accounts", token: ingest.token).status == .forbidden)
+            #expect(try await app.send(.POST, "/api/v1/campaigns", #"{"name": "X", "channel": "event"}"#,
+                                       token: ingest.token).status == .forbidden)
+        }
+    }
+
+    @Test("tokens are stored only as hashes")
+    func tokensAreHashed() async throws {
+        try await withAccordApp { app in
+            let user = try await app.makeUser(role: .marketer)
+            let rows = try await APITokenModel.query(on: app.db).all()
+            #expect(!rows.contains { $0.tokenHash.contains(user.token) || user.token.contains($0.tokenHash) })
+            #expect(rows.allSatisfy { $0.tokenHash.count == 64 })
+        }
+    }
+}
