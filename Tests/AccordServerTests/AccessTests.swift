@@ -170,6 +170,31 @@ import Vapor
         }
     }
 
+    @Test("the audit trail is readable by managers and admins, filterable, and has no route that changes it")
+    func auditTrail() async throws {
+        try await withAccordApp { app in
+            let account = try await app.create("/api/v1/accounts", #"{"name": "Acme"}"#)
+            _ = try await app.send(.PATCH, "/api/v1/accounts/\(account)", #"{"name": "Acme Corp"}"#)
+            let events = try await app.send(.GET, "/api/v1/audit?entityId=\(account)")
+            #expect(events.status == .ok)
+            #expect(events.items.count == 2)
+            if case let .object(update)? = events.items.last, case let .object(changes)? = update["changes"],
+               case let .object(name)? = changes["name"] {
+                #expect(name["before"] == .string("Acme"))
+                #expect(name["after"] == .string("Acme Corp"))
+            } else {
+                Issue.record("no name change in \(events.json)")
+            }
+            let rep = try await app.makeUser(role: .rep)
+            let manager = try await app.makeUser(role: .marketingManager)
+            #expect(try await app.send(.GET, "/api/v1/audit", token: rep.token).status == .forbidden)
+            #expect(try await app.send(.GET, "/api/v1/audit?action=update", token: manager.token).items.count == 1)
+            let mutating = app.routes.all.filter { $0.path.first == .constant("api") && $0.path.contains(.constant("audit"))
+                && $0.method != .GET }
+            #expect(mutating.isEmpty)
+        }
+    }
+
     @Test("tokens are stored only as hashes")
     func tokensAreHashed() async throws {
         try await withAccordApp { app in

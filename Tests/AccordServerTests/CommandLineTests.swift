@@ -52,6 +52,40 @@ import Testing
         #expect(reverted.stdout.contains("Reverted 12 migration(s)"))
     }
 
+    @Test("the first admin is added from the command line; a token is printed alone and then works until revoked")
+    func usersAndTokens() async throws {
+        let folder = try Accord.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["ACCORD_DB": folder + "/accord.sqlite"]
+        let weak = try Accord.run(["user", "add", "--email", "a@b.example", "--name", "A", "--role", "admin",
+                                   "--password-stdin"], environment: environment, input: "short\n")
+        #expect(weak.status == 2)
+        #expect(weak.stderr.contains("password"))
+        let added = try Accord.run(["user", "add", "--email", "Root@Example.com", "--name", "Root", "--role", "admin",
+                                    "--password-stdin"], environment: environment, input: "correct horse battery\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        let badRole = try Accord.run(["user", "add", "--email", "x@example.com", "--name", "X", "--role", "ceo",
+                                      "--password-stdin"], environment: environment, input: "long enough password\n")
+        #expect(badRole.status == 2)
+        #expect(badRole.stderr.contains("role"))
+        let created = try Accord.run(["token", "create", "--user", "root@example.com", "--name", "ci", "--scope", "read",
+                                      "--expires-in", "1d"], environment: environment)
+        #expect(created.status == 0, "\(created.stderr)")
+        let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("acc_") && !secret.contains(" "), "only the token on standard output")
+        #expect(created.stderr.contains("shown only now"))
+        let listed = try Accord.run(["token", "list"], environment: environment)
+        #expect(listed.stdout.contains("root@example.com"))
+        #expect(!listed.stdout.contains(secret), "the secret is never listed")
+        let id = try #require(listed.stdout.split(separator: "\t").first.map(String.init))
+        #expect(try Accord.run(["token", "revoke", id], environment: environment).status == 0)
+        #expect(try Accord.run(["token", "list"], environment: environment).stdout.contains("revoked"))
+        #expect(try Accord.run(["token", "create", "--user", "nobody@example.com", "--name", "x"],
+                               environment: environment).status == 2)
+        #expect(try Accord.run(["token", "create", "--user", "root@example.com", "--name", "x", "--scope", "god"],
+                               environment: environment).status == 2)
+    }
+
     @Test("serve works from any working directory, answers, and stops cleanly on SIGTERM")
     func serveAndStop() async throws {
         // setup: run from a folder with no templates in it
@@ -112,16 +146,20 @@ enum Accord {
         return environment
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) throws
+        -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.environment = environment(extra)
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -66,6 +66,7 @@ public enum AccordApplication {
         try routes.register(collection: ResourceController<OpportunitiesResource>())
         try routes.register(collection: ResourceController<LeadsResource>())
         try routes.register(collection: LeadMovesController())
+        try routes.register(collection: AuditController())
         try routes.register(collection: HomePage())
     }
 
