@@ -75,6 +75,21 @@ public struct FieldReader: Sendable {
     /// Reads a field with `parse`, reporting a missing required field and a parse failure.
     public mutating func field<T: Sendable>(_ key: String, required: Bool,
                                             _ parse: (JSONValue) -> Result<T, FieldError>) -> FieldValue<T> {
+        switch present(key, required: required) {
+        case .absent: return .absent
+        case .null: return .null
+        case let .value(value):
+            switch parse(value) {
+            case let .success(parsed): return .value(parsed)
+            case let .failure(error):
+                problem(key, error.problem)
+                return .absent
+            }
+        }
+    }
+
+    /// The raw value of a field, reporting a required one that is missing or null.
+    private mutating func present(_ key: String, required: Bool) -> FieldValue<JSONValue> {
         switch raw(key) {
         case nil:
             if required { problem(key, "is required") }
@@ -83,12 +98,7 @@ public struct FieldReader: Sendable {
             if required { problem(key, "is required") }
             return .null
         case let value?:
-            switch parse(value) {
-            case let .success(parsed): return .value(parsed)
-            case let .failure(error):
-                problem(key, error.problem)
-                return .absent
-            }
+            return .value(value)
         }
     }
 
@@ -196,14 +206,10 @@ public struct FieldReader: Sendable {
 
     /// Money `{"amountMinor": …, "currency": "EUR"}`, never negative unless allowed.
     public mutating func money(_ key: String, required: Bool = false, allowNegative: Bool = false) -> FieldValue<Money> {
-        switch raw(key) {
-        case nil:
-            if required { problem(key, "is required") }
-            return .absent
-        case .null?:
-            if required { problem(key, "is required") }
-            return .null
-        case let value?:
+        switch present(key, required: required) {
+        case .absent: return .absent
+        case .null: return .null
+        case let .value(value):
             var nested = FieldReader(value, prefix: path(key))
             let amount = nested.integer("amountMinor", required: true,
                                         in: allowNegative ? Int64.min...Int64.max : 0...Int64.max).value

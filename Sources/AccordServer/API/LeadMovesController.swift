@@ -35,7 +35,6 @@ struct LeadMovesController: RouteCollection {
         return try await request.db.writeTransaction { database in
             let lead = try await ResourceController<LeadsResource>.find(request, within: visible, on: database)
             try await ResourceController<LeadsResource>.requireInScope(lead, allowed, on: database, action: "move")
-            let id = try lead.requireID()
             if case let .convert(opportunityID) = move, try await OpportunityModel.find(opportunityID, on: database) == nil {
                 throw AccordError.validation([FieldError(field: "opportunityId", problem: "no opportunity with id \(opportunityID)")])
             }
@@ -47,13 +46,9 @@ struct LeadMovesController: RouteCollection {
                 lead.firstActionAt = now  // the SLA clock stops at the first action
             }
             try await lead.save(on: database)
-            let after = try await LeadsResource.dto(lead, on: database)
-            try await AuditTrail.record(request.auditActor, entity: "lead", id: id, action: "move:\(move.name)",
-                                        changes: FieldChanges.diff(before: before,
-                                                                   after: try ResourceController<LeadsResource>.json(after)),
-                                        reason: next.rejectionReason ?? next.recycleReason, requestID: request.id,
-                                        on: database)
-            return after
+            return try await ResourceController<LeadsResource>.audited(
+                lead, action: "move:\(move.name)", before: before, reason: next.rejectionReason ?? next.recycleReason,
+                request: request, on: database)
         }
     }
 }

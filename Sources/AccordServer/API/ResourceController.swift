@@ -130,17 +130,8 @@ struct ResourceController<R: APIResource>: RouteCollection {
         let body = try request.jsonBody()
         try refuseProtectedFields(body, request)
         let dto = try await request.db.writeTransaction { database in
-            let model: R.Model
-            do {
-                model = try await R.create(body, on: database)
-            } catch {
-                throw StoreFailure.translate(error, entity: R.name)
-            }
-            let dto = try await R.dto(model, on: database)
-            try await AuditTrail.record(request.auditActor, entity: R.name, id: model.id!, action: "create",
-                                        changes: FieldChanges.diff(before: nil, after: try Self.json(dto)),
-                                        requestID: request.id, on: database)
-            return dto
+            let model = try await translatingConstraints { try await R.create(body, on: database) }
+            return try await audited(model, action: "create", before: nil, request: request, on: database)
         }
         let response = try await dto.encodeResponse(status: .created, for: request)
         if let id = try? Self.json(dto), case let .object(fields) = id, case let .string(text)? = fields["id"] {
@@ -158,16 +149,27 @@ struct ResourceController<R: APIResource>: RouteCollection {
             try await requireInScope(model, writable, on: database, action: "change")
             try refuseProtectedFields(body, request)
             let before = try Self.json(try await R.dto(model, on: database))
-            do {
-                try await R.update(model, with: body, on: database)
-            } catch {
-                throw StoreFailure.translate(error, entity: R.name)
-            }
-            let dto = try await R.dto(model, on: database)
-            try await AuditTrail.record(request.auditActor, entity: R.name, id: model.id!, action: "update",
-                                        changes: FieldChanges.diff(before: before, after: try Self.json(dto)),
-                                        requestID: request.id, on: database)
-            return dto
+            try await translatingConstraints { try await R.update(model, with: body, on: database) }
+            return try await audited(model, action: "update", before: before, request: request, on: database)
+        }
+    }
+
+    /// The record as the API shows it after a change, with the change written to the audit trail.
+    static func audited(_ model: R.Model, action: String, before: JSONValue?, reason: String? = nil,
+                        request: Request, on database: any Database) async throws -> R.DTO {
+        let dto = try await R.dto(model, on: database)
+        try await AuditTrail.record(request.auditActor, entity: R.name, id: try model.requireID(), action: action,
+                                    changes: FieldChanges.diff(before: before, after: try json(dto)), reason: reason,
+                                    requestID: request.id, on: database)
+        return dto
+    }
+
+    /// Runs a write, turning a unique-constraint refusal into a `conflict`.
+    static func translatingConstraints<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch {
+            throw StoreFailure.translate(error, entity: R.name)
         }
     }
 
