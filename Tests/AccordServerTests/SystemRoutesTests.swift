@@ -98,14 +98,18 @@ import VaporTesting
         }
     }
 
-    @Test("the start page renders from the built templates, with its stylesheet")
+    @Test("the start page sends strangers to sign in; the sign-in page renders from the built templates")
     func startPage() async throws {
         try await withAccordApp { app in
             try await app.testing().test(.GET, "/") { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers.first(name: .location) == "/sign-in?next=%2F")
+            }
+            try await app.testing().test(.GET, "/sign-in") { response in
                 #expect(response.status == .ok)
                 #expect(response.body.string.contains("<html lang=\"en\">"))
                 #expect(response.body.string.contains("/css/accord.css"))
-                #expect(response.body.string.contains(IsolatedDatabase.kind))
+                #expect(response.body.string.contains("<label for=\"password\">"))
             }
             try await app.testing().test(.GET, "/css/accord.css") { response in
                 #expect(response.status == .ok)

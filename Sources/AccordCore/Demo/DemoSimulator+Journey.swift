@@ -48,7 +48,8 @@ extension DemoSimulator {
         let present = Self.channelTruth.filter { random.chance($0.presence) }
         guard !present.isEmpty else { return }
         let span = random.uniform(15...150) * Self.day
-        let latestStart = asOf.addingTimeInterval(-span - Self.day)
+        // Some journeys run up to the as-of day, so a few leads are still waiting for an answer.
+        let latestStart = asOf.addingTimeInterval(-span)
         let start = latestStart.addingTimeInterval(-random.uniform(0...(365 * Self.day - span)))
         var journey: [Touchpoint] = []
         for truth in present {

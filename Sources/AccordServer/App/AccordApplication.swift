@@ -68,6 +68,8 @@ public enum AccordApplication {
         try routes.register(collection: LeadMovesController())
         try routes.register(collection: AuditController())
         try routes.register(collection: HomePage())
+        try routes.register(collection: SignInPages())
+        try routes.register(collection: ListPages())
     }
 
     /// The folder holding `Resources/Views` and `Public`: configured, or the copy SwiftPM built beside the binary.

@@ -17,6 +17,8 @@ public struct AccordConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// `ACCORD_RESOURCES`: a folder with `Resources/Views` and `Public`; default: the files built with Accord.
     public var resourcesDirectory: String?
+    /// `ACCORD_TRUSTED_PROXIES`: addresses of reverse proxies whose X-Forwarded-Proto and -For are believed.
+    public var trustedProxies: Set<String>
 
     /// The variables Accord reads, with what each means, for `--help` and the README.
     public static let variables: [(name: String, meaning: String)] = [
@@ -26,15 +28,17 @@ public struct AccordConfiguration: Sendable, Equatable {
         ("ACCORD_METRICS_PUBLIC", "1 serves /metrics without a token (default: 0)"),
         ("ACCORD_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default: info)"),
         ("ACCORD_RESOURCES", "folder holding Resources/Views and Public (default: the copy built with Accord)"),
+        ("ACCORD_TRUSTED_PROXIES", "comma-separated proxy addresses whose X-Forwarded-Proto/-For are believed"),
     ]
 
     public init(database: DatabaseLocation, timeZone: TimeZone = .gmt, metricsPublic: Bool = false,
-                logLevel: Logger.Level = .info, resourcesDirectory: String? = nil) {
+                logLevel: Logger.Level = .info, resourcesDirectory: String? = nil, trustedProxies: Set<String> = []) {
         self.database = database
         self.timeZone = timeZone
         self.metricsPublic = metricsPublic
         self.logLevel = logLevel
         self.resourcesDirectory = resourcesDirectory
+        self.trustedProxies = trustedProxies
     }
 
     /// Reads the configuration, reporting every missing or invalid variable at once.
@@ -99,8 +103,18 @@ public struct AccordConfiguration: Sendable, Equatable {
             report.add("ACCORD_RESOURCES", "\(resources) has no Resources/Views folder")
         }
 
+        var proxies = Set<String>()
+        for address in (value("ACCORD_TRUSTED_PROXIES") ?? "").split(separator: ",") {
+            let trimmed = address.trimmingCharacters(in: .whitespaces)
+            if trimmed.split(separator: ".").count == 4 || trimmed.contains(":") {
+                proxies.insert(trimmed)
+            } else {
+                report.add("ACCORD_TRUSTED_PROXIES", "'\(trimmed)' is not an IP address")
+            }
+        }
+
         try report.throwIfInvalid()
         self.init(database: database, timeZone: timeZone, metricsPublic: metricsPublic, logLevel: logLevel,
-                  resourcesDirectory: resources)
+                  resourcesDirectory: resources, trustedProxies: proxies)
     }
 }

@@ -8,6 +8,8 @@ enum RouteAccess: Sendable, Equatable {
     case open
     /// Needs a principal allowed to do `action` to `resource`.
     case permission(Action, Resource)
+    /// Needs someone signed in, whatever their role (their own password, signing out).
+    case signedIn
 }
 
 extension Route {

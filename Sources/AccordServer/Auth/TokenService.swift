@@ -19,11 +19,7 @@ public enum TokenService {
         if let expiresAt, expiresAt <= Date() { report.add("expiresAt", "must lie in the future") }
         if !user.isActive { report.add("user", "\(user.email) is deactivated") }
         try report.throwIfInvalid()
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let secret = prefix + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let secret = prefix + Secrets.random()
         let token = APITokenModel(userID: try user.requireID(), name: name, tokenHash: hash(secret), scopes: scopes,
                                   expiresAt: expiresAt)
         try await token.create(on: database)
@@ -74,6 +70,6 @@ public enum TokenService {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Secrets.hash(secret)
     }
 }

@@ -23,6 +23,12 @@ struct ProblemMiddleware: AsyncMiddleware {
         } else {
             request.logger.info("\(request.method) \(request.url.path) → \(problem.status.code) \(problem.body.error.code)")
         }
+        if !Self.wantsJSON(request), case AccordError.unauthenticated? = error as? AccordError {
+            // A page that needs a signed-in user sends the browser to sign in, and back afterwards.
+            let next = request.method == .GET ? request.url.path : "/"
+            return request.redirect(to: "/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
+                                    redirectType: .normal)
+        }
         if Self.wantsJSON(request) {
             let response = Response(status: problem.status, headers: problem.headers)
             try? response.content.encode(problem.body, using: JSONCoding.encoder)

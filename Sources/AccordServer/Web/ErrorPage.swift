@@ -2,13 +2,15 @@ import Vapor
 
 /// The HTML page shown for an error on a web route.
 struct ErrorPage: Encodable {
+    var shell: Shell
     var title: String
     var status: Int
     var message: String
     var requestID: String
 
     static func render(_ problem: Problem, request: Request) async -> Response {
-        let page = ErrorPage(title: problem.status.reasonPhrase, status: Int(problem.status.code),
+        let page = ErrorPage(shell: Shell(title: problem.status.reasonPhrase, request: request),
+                             title: problem.status.reasonPhrase, status: Int(problem.status.code),
                              message: problem.body.error.message, requestID: request.id)
         let response: Response
         do {

@@ -19,7 +19,7 @@ public enum StorePreparation {
                   let sql = database as? any SQLDatabase else { throw StoreError.notSQL }
             try await sql.raw("PRAGMA journal_mode = WAL").run()
             try await sql.raw("PRAGMA synchronous = FULL").run()
-            try await sql.raw("PRAGMA busy_timeout = 5000").run()
+            try await sql.raw("PRAGMA busy_timeout = 10000").run()
             try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(sqliteCacheKiB))").run()
             try await sql.raw("PRAGMA temp_store = MEMORY").run()
         }

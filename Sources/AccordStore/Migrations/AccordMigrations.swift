@@ -15,6 +15,8 @@ public enum AccordMigrations {
         M0010_CreateLeads(),
         M0011_CreateAuditEvents(),
         M0012_CreateAPITokens(),
+        M0013_CreateSessions(),
+        M0014_CreateSignInAttempts(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -22,5 +24,6 @@ public enum AccordMigrations {
         TeamModel.schema, UserModel.schema, AccountModel.schema, PersonModel.schema, CampaignModel.schema,
         CampaignCostModel.schema, TouchpointModel.schema, OpportunityModel.schema, ContactRoleModel.schema,
         LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
+        SessionModel.schema, SignInAttemptModel.schema,
     ]
 }

@@ -1,0 +1,36 @@
+import AccordCore
+import AccordStore
+import Vapor
+
+/// What every page shows around its content: who is signed in, the navigation their role allows,
+/// and the CSRF token its forms carry.
+struct Shell: Encodable {
+    struct Link: Encodable {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    var title: String
+    var version = AccordApplication.version
+    var userName: String?
+    var userRole: String?
+    var csrf: String?
+    var navigation: [Link] = []
+
+    init(title: String, request: Request) {
+        self.title = title
+        guard let principal = request.optionalPrincipal else { return }
+        userName = principal.email
+        userRole = principal.role.rawValue.replacingOccurrences(of: "_", with: " ")
+        csrf = request.browserSession?.csrfToken
+        let pages: [(String, String, Resource)] = [
+            ("Home", "/", .leads), ("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
+            ("Campaigns", "/campaigns", .campaigns), ("Audit", "/audit", .audit),
+        ]
+        navigation = pages.compactMap { label, href, resource in
+            guard case .allowed = AccessPolicy.decide(principal, .read, resource) else { return nil }
+            return Link(label: label, href: href, current: request.url.path == href)
+        }
+    }
+}
