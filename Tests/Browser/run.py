@@ -1,0 +1,149 @@
+"""Browser tests: real headless Chromium driven by Selenium through the flows people use.
+
+Starts `accord serve --demo` (the built debug binary) on a free port with its own SQLite file, or on the
+PostgreSQL of DATABASE_URL, then signs in, opens the home page, is refused a page the role may not see,
+and signs out. Prints a closing line "N passed, N failed" and exits non-zero on any failure."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.path.join(ROOT, ".build", "debug", "accord")
+PASSWORD = "accord-demo"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workdir):
+    port = free_port()
+    env = dict(os.environ, ACCORD_LOG_LEVEL="warning")
+    if not env.get("DATABASE_URL"):
+        env["ACCORD_DB"] = os.path.join(workdir, "accord.sqlite")
+    log = open(os.path.join(workdir, "serve.log"), "w")
+    process = subprocess.Popen([BINARY, "serve", "--demo", "--port", str(port)], cwd=workdir, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return process, base
+        except Exception:
+            if process.poll() is not None:
+                raise RuntimeError("accord serve exited: " + open(log.name).read()[-2000:])
+            time.sleep(0.2)
+    raise RuntimeError("accord serve did not answer /health within 60 s")
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def sign_in(driver, base, email, password):
+    driver.get(base + "/sign-in")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+
+
+def nav_labels(driver):
+    return [link.text for link in driver.find_elements(By.CSS_SELECTOR, "nav .nav a")]
+
+
+def test_strangers_are_sent_to_sign_in(driver, base):
+    driver.get(base + "/accounts")
+    assert "/sign-in" in driver.current_url, driver.current_url
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Sign in"
+    assert driver.find_element(By.CSS_SELECTOR, "label[for=email]").text == "Email"
+
+
+def test_wrong_password_is_refused(driver, base):
+    sign_in(driver, base, "rep1@accord.example", "not the password")
+    assert "/sign-in" in driver.current_url
+    assert driver.find_element(By.CSS_SELECTOR, ".error").text == "Wrong email or password."
+    assert driver.get_cookie("accord_session") is None
+
+
+def test_rep_signs_in_sees_their_leads_and_is_refused_the_audit(driver, base):
+    sign_in(driver, base, "rep1@accord.example", PASSWORD)
+    assert driver.current_url.rstrip("/") == base, driver.current_url
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Your open leads"
+    counts = driver.find_elements(By.CSS_SELECTOR, ".counts li")
+    assert len(counts) == 6, [c.text for c in counts]
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    assert rows, "the demo rep has open leads"
+    labels = nav_labels(driver)
+    assert "Accounts" in labels and "Audit" not in labels, labels
+    cookie = driver.get_cookie("accord_session")
+    assert cookie and cookie["httpOnly"], cookie
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "home-rep.png"))
+    driver.get(base + "/audit")
+    assert "403" in driver.find_element(By.TAG_NAME, "h1").text, driver.page_source[:500]
+    driver.get(base + "/accounts")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Accounts"
+    assert driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+
+
+def test_sign_out_ends_the_session(driver, base):
+    driver.get(base + "/")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    assert "/sign-in" in driver.current_url
+    driver.get(base + "/")
+    assert "/sign-in" in driver.current_url, "signed out for real"
+
+
+def test_manager_sees_the_audit_trail(driver, base):
+    sign_in(driver, base, "marketingmanager1@accord.example", PASSWORD)
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Open leads"
+    assert "Audit" in nav_labels(driver)
+    driver.get(base + "/audit")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Audit trail"
+
+
+TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
+         test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
+         test_manager_sees_the_audit_trail]
+
+
+def main():
+    workdir = tempfile.mkdtemp(prefix="accord-browser-")
+    process, base = start_server(workdir)
+    passed = failed = 0
+    driver = browser()
+    try:
+        for test in TESTS:
+            try:
+                test(driver, base)
+                passed += 1
+                print(f"ok   {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
+    finally:
+        driver.quit()
+        process.terminate()
+        process.wait(timeout=30)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
