@@ -60,6 +60,9 @@ public enum AccessPolicy {
     static func scopeRefusal(_ scopes: Set<TokenScope>?, _ action: Action, _ resource: Resource) -> String? {
         guard let scopes else { return nil }
         if scopes.contains(.admin) { return nil }
+        if resource == .users || resource == .tokens {
+            return "Managing users and tokens needs a token with the admin scope."
+        }
         switch action {
         case .read:
             return scopes.contains(.read) || scopes.contains(.write) ? nil : "This token has no read scope."

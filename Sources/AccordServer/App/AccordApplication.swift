@@ -67,6 +67,8 @@ public enum AccordApplication {
         try routes.register(collection: ResourceController<LeadsResource>())
         try routes.register(collection: LeadMovesController())
         try routes.register(collection: AuditController())
+        try routes.register(collection: ResourceController<UsersResource>())
+        try routes.register(collection: UserActionsController())
         try routes.register(collection: HomePage())
         try routes.register(collection: SignInPages())
         try routes.register(collection: ListPages())
