@@ -23,6 +23,10 @@ public enum TokenService {
         let token = APITokenModel(userID: try user.requireID(), name: name, tokenHash: hash(secret), scopes: scopes,
                                   expiresAt: expiresAt)
         try await token.create(on: database)
+        try await AuditTrail.record(.system, entity: "token", id: token.requireID(), action: "create", changes: [
+            "user": .init(before: nil, after: .string(user.email)), "name": .init(before: nil, after: .string(name)),
+            "scopes": .init(before: nil, after: .string(token.scopes)),
+        ], on: database)
         return (secret, token)
     }
 
@@ -43,8 +47,11 @@ public enum TokenService {
         guard let uuid = UUID(uuidString: id), let token = try await APITokenModel.find(uuid, on: database) else {
             throw AccordError.notFound(entity: "token", id: id)
         }
-        token.revokedAt = token.revokedAt ?? Date()
+        guard token.revokedAt == nil else { return }
+        token.revokedAt = Date()
         try await token.save(on: database)
+        try await AuditTrail.record(.system, entity: "token", id: uuid, action: "revoke",
+                                    changes: ["revoked": .init(before: .bool(false), after: .bool(true))], on: database)
     }
 
     /// The principal a secret stands for, or an `unauthenticated` error saying why not.

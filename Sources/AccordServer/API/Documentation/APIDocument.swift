@@ -22,7 +22,11 @@ enum APIDocument {
                 """, version: AccordApplication.version),
             servers: [],
             paths: paths,
-            components: .init(schemas: APISchemas.components)
+            components: .init(schemas: APISchemas.components, securitySchemes: [
+                "bearerAuth": OpenAPI.SecurityScheme(type: .http(scheme: "bearer", bearerFormat: "acc_…"),
+                                                     description: "An API token from `accord token create`"),
+            ]),
+            security: [[.component(named: "bearerAuth"): []]]
         )
     }
 
