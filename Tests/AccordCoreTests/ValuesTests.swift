@@ -18,13 +18,12 @@ import Testing
 
     @Test("money refuses negative amounts and bad currencies, reporting every problem")
     func moneyValidation() {
-        var report = ValidationReport()
-        #expect(Money.parse(amountMinor: -5, currency: "eur", field: "cost", into: &report) == nil)
-        #expect(report.problems.map(\.field) == ["cost.amountMinor", "cost.currency"])
-        var ok = ValidationReport()
-        #expect(Money.parse(amountMinor: 1_250_000, currency: "EUR", field: "cost", into: &ok)
-            == Money(amountMinor: 1_250_000, currency: "EUR"))
-        #expect(ok.problems.isEmpty)
+        var bad = FieldReader(.object(["cost": .object(["amountMinor": .integer(-5), "currency": .string("eur")])]))
+        #expect(bad.money("cost").value == nil)
+        #expect(bad.report.problems.map(\.field) == ["cost.amountMinor", "cost.currency"])
+        var ok = FieldReader(.object(["cost": .object(["amountMinor": .integer(1_250_000), "currency": .string("EUR")])]))
+        #expect(ok.money("cost").value == Money(amountMinor: 1_250_000, currency: "EUR"))
+        #expect(ok.report.problems.isEmpty)
     }
 
     @Test("an unknown enum value lists the allowed ones")

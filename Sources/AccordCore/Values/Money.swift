@@ -9,30 +9,6 @@ public struct Money: Sendable, Hashable, Codable {
         self.amountMinor = amountMinor
         self.currency = currency
     }
-
-    /// Validates an amount and currency from outside, reporting every problem under `field`.
-    public static func parse(amountMinor: Int64?, currency: String?, field: String,
-                             allowNegative: Bool = false, into report: inout ValidationReport) -> Money? {
-        var valid = true
-        if amountMinor == nil {
-            report.add("\(field).amountMinor", "is required")
-            valid = false
-        } else if let amount = amountMinor, amount < 0, !allowNegative {
-            report.add("\(field).amountMinor", "must not be negative")
-            valid = false
-        }
-        if let currency {
-            if !CurrencyCode.isValid(currency) {
-                report.add("\(field).currency", "must be an ISO 4217 code of three upper-case letters, such as EUR")
-                valid = false
-            }
-        } else {
-            report.add("\(field).currency", "is required")
-            valid = false
-        }
-        guard valid, let amountMinor, let currency else { return nil }
-        return Money(amountMinor: amountMinor, currency: currency)
-    }
 }
 
 /// ISO 4217 currency codes.

@@ -51,18 +51,8 @@ struct AuditController: RouteCollection {
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<EventDTO> {
-        var report = ValidationReport()
-        let page = PageQuery.parse(limit: try? request.query.get(String.self, at: "limit"),
-                                   cursor: try? request.query.get(String.self, at: "cursor"), into: &report)
         let query = AuditEventModel.query(on: request.db)
-        let known = Set(filters.map(\.name) + ["limit", "cursor"])
-        for name in request.url.queryParameterNames where !known.contains(name) {
-            report.add(name, "is not a filter of the audit trail")
-        }
-        for filter in filters {
-            if let value = try? request.query.get(String.self, at: filter.name) { filter.apply(query, value, &report) }
-        }
-        try report.throwIfInvalid()
+        let page = try request.listPage(filters: filters, on: query, entity: "the audit trail")
         let result = try await query.page(page)
         return ListDTO(items: result.items.map { event in
             EventDTO(id: event.id!, occurredAt: event.occurredAt, actorId: event.actorID, actor: event.actorLabel,

@@ -2,6 +2,7 @@ import AccordCore
 import FluentKit
 import Foundation
 import OpenAPIKit30
+import Vapor
 
 /// A query parameter that narrows a list: documented in the API and applied to the query from one definition.
 struct ListFilter<Model: FluentKit.Model>: Sendable {
@@ -63,5 +64,25 @@ struct ListFilter<Model: FluentKit.Model>: Sendable {
             default: report.add(name, "must be true or false")
             }
         }
+    }
+}
+
+extension Request {
+    /// Reads `limit`, `cursor` and the filters of a list, applying the filters to `query`. Every problem is
+    /// reported at once, an unknown parameter included (a typo must not silently widen the list).
+    func listPage<Model>(filters: [ListFilter<Model>], on query: QueryBuilder<Model>, entity: String) throws
+        -> PageQuery {
+        var report = ValidationReport()
+        let page = PageQuery.parse(limit: try? self.query.get(String.self, at: "limit"),
+                                   cursor: try? self.query.get(String.self, at: "cursor"), into: &report)
+        let known = Set(filters.map(\.name) + ["limit", "cursor"])
+        for name in url.queryParameterNames where !known.contains(name) {
+            report.add(name, "is not a filter of \(entity); filters: \(filters.map(\.name).joined(separator: ", "))")
+        }
+        for filter in filters {
+            if let value = try? self.query.get(String.self, at: filter.name) { filter.apply(query, value, &report) }
+        }
+        try report.throwIfInvalid()
+        return page
     }
 }

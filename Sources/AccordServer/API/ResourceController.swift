@@ -105,19 +105,8 @@ struct ResourceController<R: APIResource>: RouteCollection {
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<R.DTO> {
-        var report = ValidationReport()
-        let query = request.query
-        let page = PageQuery.parse(limit: try? query.get(String.self, at: "limit"),
-                                   cursor: try? query.get(String.self, at: "cursor"), into: &report)
         let builder = R.Model.query(on: request.db).scoped(request.rowScope, by: R.ownership)
-        let known = Set(R.filters.map(\.name) + ["limit", "cursor"])
-        for name in request.url.queryParameterNames where !known.contains(name) {
-            report.add(name, "is not a filter of \(R.path); filters: \(R.filters.map(\.name).joined(separator: ", "))")
-        }
-        for filter in R.filters {
-            if let value = try? query.get(String.self, at: filter.name) { filter.apply(builder, value, &report) }
-        }
-        try report.throwIfInvalid()
+        let page = try request.listPage(filters: R.filters, on: builder, entity: R.path)
         let result = try await builder.page(page)
         return ListDTO(items: try await R.dtos(result.items, on: request.db), nextCursor: result.nextCursor)
     }
