@@ -80,6 +80,42 @@ import Vapor
         }
     }
 
+    @Test("every role, signed in, against every page: the policy's refusals are 403 pages, its permissions 200")
+    func rolePageMatrix() async throws {
+        try await withAccordApp { app in
+            var checked = 0
+            for role in UserRole.allCases {
+                let made = try await app.makeUser(role: role, team: role.side == .sales ? "North" : nil)
+                let user = try #require(try await UserModel.find(made.id, on: app.db))
+                let browser = SignInTests.Browser(app)
+                browser.cookies[SessionService.cookieName] = try await SessionService.start(for: user, on: app.db)
+                let principal = Principal(userID: made.id, email: user.email, role: role, teamID: user.$team.id, scopes: nil)
+                for route in app.routes.all where route.isWebPage && route.method == .GET {
+                    let path = route.openAPIPath == "/" ? "/" : route.openAPIPath
+                    let response = try await browser.request(.GET, path)
+                    let key = "\(role.rawValue) GET \(path)"
+                    switch route.declaredAccess {
+                    case let .permission(action, resource)?:
+                        if case .forbidden = AccessPolicy.decide(principal, action, resource) {
+                            #expect(response.status == .forbidden, "\(key): \(response.status)")
+                        } else {
+                            #expect(response.status == .ok, "\(key): \(response.status)")
+                        }
+                    case .signedIn?:
+                        #expect(response.status == .ok, "\(key): \(response.status)")
+                    case .open?:
+                        // The sign-in page sends a signed-in user home.
+                        #expect(response.status == .ok || response.status == .seeOther, "\(key)")
+                    case nil:
+                        Issue.record("\(key) declares no access")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked >= 5 * 7)
+        }
+    }
+
     @Test("a rep's token on another rep's lead is a 404, and lists show only their own")
     func repSeesOnlyOwnLeads() async throws {
         try await withAccordApp { app in
