@@ -4,13 +4,18 @@ import Foundation
 
 /// Benchmarks that need no web server (release builds of it skip Vapor and Leaf):
 ///   accord-bench demo --scale 20 --db /tmp/bench.sqlite     generate and write the demo company
+///   accord-bench score                                       rule evaluations per second on one core
 /// Prints one JSON object; Benchmarks/run.sh compares it with the sqlite3 ceiling in the same run.
 @main
 enum AccordBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "score" {
+            ScoringBench.run()
+            return
+        }
         guard arguments.first == "demo" else {
-            FileHandle.standardError.write(Data("usage: accord-bench demo --scale N --db PATH|postgres://…\n".utf8))
+            FileHandle.standardError.write(Data("usage: accord-bench demo --scale N --db PATH|postgres://… | score\n".utf8))
             exit(2)
         }
         arguments.removeFirst()
