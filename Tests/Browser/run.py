@@ -15,6 +15,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.join(ROOT, ".build", "debug", "accord")
@@ -56,11 +58,18 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def click_and_wait(driver, element):
+    """Clicks something that loads a new page and waits until that page is there (CI machines are slow)."""
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
+
+
 def sign_in(driver, base, email, password):
     driver.get(base + "/sign-in")
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]"))
 
 
 def nav_labels(driver):
@@ -103,7 +112,7 @@ def test_rep_signs_in_sees_their_leads_and_is_refused_the_audit(driver, base):
 
 def test_sign_out_ends_the_session(driver, base):
     driver.get(base + "/")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
     assert "/sign-in" in driver.current_url
     driver.get(base + "/")
     assert "/sign-in" in driver.current_url, "signed out for real"
