@@ -45,11 +45,11 @@ import Testing
         let environment = ["ACCORD_DB": folder + "/accord.sqlite"]
         let first = try Accord.run(["migrate"], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("Applied 14 migration(s)"))
+        #expect(first.stdout.contains("Applied 15 migration(s)"))
         let second = try Accord.run(["migrate"], environment: environment)
         #expect(second.stdout.contains("Nothing to do"))
         let reverted = try Accord.run(["migrate", "--revert-last-batch"], environment: environment)
-        #expect(reverted.stdout.contains("Reverted 14 migration(s)"))
+        #expect(reverted.stdout.contains("Reverted 15 migration(s)"))
     }
 
     @Test("the first admin is added from the command line; a token is printed alone and then works until revoked")

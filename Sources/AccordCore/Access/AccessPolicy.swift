@@ -27,8 +27,12 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .audit, _):
             return .forbidden("The audit trail is for managers and admins.")
-        case (_, .campaigns, .read):
+        case (_, .campaigns, .read), (_, .definitions, .read):
             return .allowed(.all)
+        case (.salesManager, .definitions, _), (.marketingManager, .definitions, _):
+            return .allowed(.all)
+        case (_, .definitions, _):
+            return .forbidden("Lead definitions are drafted and approved by sales and marketing managers.")
         case (.rep, .campaigns, _), (.salesManager, .campaigns, _):
             return .forbidden("Campaigns are run by marketing.")
         case (.rep, _, .move(let move)), (.salesManager, _, .move(let move)):

@@ -26,7 +26,7 @@ public struct Principal: Sendable, Equatable {
 
 /// The kinds of record the policy speaks about.
 public enum Resource: String, Sendable, CaseIterable {
-    case accounts, persons, campaigns, touchpoints, opportunities, leads, audit, users, tokens
+    case accounts, persons, campaigns, touchpoints, opportunities, leads, audit, users, tokens, definitions
 }
 
 /// What a request wants to do.

@@ -5,6 +5,11 @@ public struct ValidationReport: Sendable {
 
     public init() {}
 
+    /// A report holding these problems.
+    public init(problems: [FieldError]) {
+        self.problems = problems
+    }
+
     /// Records a problem with a field.
     public mutating func add(_ field: String, _ problem: String) {
         problems.append(FieldError(field: field, problem: problem))

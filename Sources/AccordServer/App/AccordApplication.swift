@@ -69,6 +69,7 @@ public enum AccordApplication {
         try routes.register(collection: AuditController())
         try routes.register(collection: ResourceController<UsersResource>())
         try routes.register(collection: UserActionsController())
+        try routes.register(collection: DefinitionsController())
         try routes.register(collection: HomePage())
         try routes.register(collection: SignInPages())
         try routes.register(collection: ListPages())

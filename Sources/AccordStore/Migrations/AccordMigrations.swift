@@ -17,6 +17,7 @@ public enum AccordMigrations {
         M0012_CreateAPITokens(),
         M0013_CreateSessions(),
         M0014_CreateSignInAttempts(),
+        M0015_CreateLeadDefinitions(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -24,6 +25,6 @@ public enum AccordMigrations {
         TeamModel.schema, UserModel.schema, AccountModel.schema, PersonModel.schema, CampaignModel.schema,
         CampaignCostModel.schema, TouchpointModel.schema, OpportunityModel.schema, ContactRoleModel.schema,
         LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
-        SessionModel.schema, SignInAttemptModel.schema,
+        SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
     ]
 }

@@ -1,0 +1,240 @@
+import AccordCore
+import AccordStore
+import FluentKit
+import Foundation
+import OpenAPIKit30
+import Vapor
+
+/// `/api/v1/definitions`: versions of the lead definition and the two-party agreement on them.
+struct DefinitionsController: RouteCollection {
+    struct DTO: Content {
+        var id: UUID
+        var version: Int
+        var name: String
+        var state: String
+        var approvals: [String]
+        var rejectionReason: String?
+        var definition: JSONValue
+        var activatedAt: Date?
+        var retiredAt: Date?
+        var createdAt: Date?
+    }
+
+    struct DiffDTO: Content {
+        var from: Int
+        var to: Int
+        var lines: [DefinitionDiff.Line]
+    }
+
+    static var schema: JSONSchema {
+        .object(properties: [
+            "id": APISchemas.uuid(), "version": .integer, "name": .string,
+            "state": APISchemas.choice(DefinitionState.self), "approvals": .array(items: .string),
+            "rejectionReason": .string(required: false), "definition": .object(description: "docs/lead-definition.md"),
+            "activatedAt": .string(format: .dateTime, required: false),
+            "retiredAt": .string(format: .dateTime, required: false),
+            "createdAt": .string(format: .dateTime, required: false),
+        ])
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let collection = routes.grouped("api", "v1", "definitions")
+        let item = collection.grouped(":definitionId")
+        let body = APISchemas.body(.object(properties: [
+            "name": .string(required: false, maxLength: 200),
+            "definition": .object(required: false, description: "docs/lead-definition.md"),
+        ], additionalProperties: .init(false)))
+        let one = APISchemas.json("The version", Self.schema)
+        collection.get(use: Self.list).requires(.read, .definitions).openAPI(.init(
+            tags: ["definitions"], summary: "Every version of the lead definition", operationId: "listDefinitions",
+            parameters: APISchemas.pagingParameters,
+            responses: [200: APISchemas.json("Versions, oldest first", APISchemas.list(of: Self.schema))]))
+        collection.on(.POST, body: .collect(maxSize: "256kb"), use: Self.create).requires(.create, .definitions)
+            .openAPI(.init(tags: ["definitions"], summary: "Draft a new version", operationId: "createDefinition",
+                           requestBody: body, responses: [
+                               201: one, 422: APISchemas.problem("The definition is invalid; every problem by JSON path"),
+                           ]))
+        item.get(use: Self.read).requires(.read, .definitions).openAPI(.init(
+            tags: ["definitions"], summary: "One version", operationId: "getDefinition",
+            responses: [200: one, 404: APISchemas.problem("No such version")]))
+        item.on(.PATCH, body: .collect(maxSize: "256kb"), use: Self.update).requires(.update, .definitions)
+            .openAPI(.init(tags: ["definitions"], summary: "Change a draft", operationId: "updateDefinition",
+                           requestBody: body, responses: [
+                               200: one, 409: APISchemas.problem("Only drafts change"),
+                               422: APISchemas.problem("The definition is invalid"),
+                           ]))
+        for action in ["propose", "approve", "reject"] {
+            let reasonBody: OpenAPI.Request? = action == "reject"
+                ? OpenAPI.Request(content: [.json: .init(schema: .object(properties: ["reason": .string(minLength: 1)],
+                                                                         additionalProperties: .init(false)))],
+                                  required: true)
+                : nil
+            item.on(.POST, PathComponent(stringLiteral: action), body: .collect(maxSize: "16kb")) { request in
+                try await Self.decide(request, action: action)
+            }.requires(.update, .definitions).openAPI(.init(
+                tags: ["definitions"], summary: "\(action.capitalized) a version", operationId: "\(action)Definition",
+                requestBody: reasonBody,
+                responses: [
+                    200: one, 403: APISchemas.problem("Only sales and marketing managers decide"),
+                    409: APISchemas.problem("Not allowed in the version's state, or this side approved already"),
+                    422: APISchemas.problem("A rejection needs a reason"),
+                ]))
+        }
+        item.get("diff", use: Self.diff).requires(.read, .definitions).openAPI(.init(
+            tags: ["definitions"], summary: "What changed between two versions", operationId: "diffDefinitions",
+            parameters: [.b(OpenAPI.Parameter(name: "against", context: .query(required: true),
+                                              schema: .string(format: .other("uuid")),
+                                              description: "The other version's id (the older one)"))],
+            responses: [200: APISchemas.json("Changed lines", .object(properties: [
+                "from": .integer, "to": .integer, "lines": .array(items: .object(properties: [
+                    "change": .string(allowedValues: "added", "removed", "changed"), "subject": .string,
+                    "before": .string(required: false), "after": .string(required: false),
+                ])),
+            ])), 404: APISchemas.problem("No such version")]))
+    }
+
+    static func dto(_ model: LeadDefinitionModel) throws -> DTO {
+        DTO(id: try model.requireID(), version: model.version, name: model.name, state: model.state,
+            approvals: model.workflow.approvals.map(\.rawValue).sorted(), rejectionReason: model.rejectionReason,
+            definition: (try? JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8))) ?? .null,
+            activatedAt: model.activatedAt, retiredAt: model.retiredAt, createdAt: model.createdAt)
+    }
+
+    static func json(_ dto: DTO) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(dto))
+    }
+
+    /// Reads `name` and `definition` from a body; the definition is checked and stored in canonical form.
+    static func readBody(_ json: JSONValue, creating: Bool) throws -> (name: String?, body: String?) {
+        var reader = FieldReader(json)
+        let name = reader.string("name", required: creating, maxLength: 200).value
+        var body: String?
+        var report = ValidationReport()
+        if let raw = reader.raw("definition") {
+            do {
+                let definition = try LeadDefinition.parse(raw)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                body = String(decoding: try encoder.encode(raw), as: UTF8.self)
+                _ = definition
+            } catch let error as AccordError {
+                report.merge(ValidationReport(problems: error.fields), prefix: "definition")
+            }
+        } else if creating {
+            reader.problem("definition", "is required")
+        }
+        reader.rejectUnknownFields(entity: "definition version")
+        report.merge(reader.report, prefix: "")
+        try report.throwIfInvalid()
+        return (name, body)
+    }
+
+    static func find(_ request: Request, on database: any Database) async throws -> LeadDefinitionModel {
+        let raw = request.parameters.get("definitionId") ?? ""
+        guard let id = UUID(uuidString: raw), let model = try await LeadDefinitionModel.find(id, on: database) else {
+            throw AccordError.notFound(entity: "definition version", id: raw)
+        }
+        return model
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {
+        let query = LeadDefinitionModel.query(on: request.db)
+        let page = try request.listPage(filters: [], on: query, entity: "definitions")
+        let result = try await query.page(page)
+        return ListDTO(items: try result.items.map(dto), nextCursor: result.nextCursor)
+    }
+
+    @Sendable static func read(_ request: Request) async throws -> DTO {
+        try dto(try await find(request, on: request.db))
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let (name, body) = try readBody(try request.jsonBody(), creating: true)
+        let principal = try request.principal()
+        let dto = try await request.db.writeTransaction { database in
+            let latest = try await LeadDefinitionModel.query(on: database).sort(\.$version, .descending).first()?.version ?? 0
+            let model = LeadDefinitionModel(version: latest + 1, name: name!, body: body!, createdBy: principal.userID)
+            try await model.create(on: database)
+            let dto = try Self.dto(model)
+            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: "create",
+                                        changes: FieldChanges.diff(before: nil, after: try json(dto)),
+                                        requestID: request.id, on: database)
+            return dto
+        }
+        return try await dto.encodeResponse(status: .created, for: request)
+    }
+
+    @Sendable static func update(_ request: Request) async throws -> DTO {
+        let (name, body) = try readBody(try request.jsonBody(), creating: false)
+        return try await request.db.writeTransaction { database in
+            let model = try await find(request, on: database)
+            guard model.workflow.state == .draft else {
+                throw AccordError.invalidTransition(from: model.state, to: "edit", reason: "only a draft changes; draft a new version")
+            }
+            let before = try json(try dto(model))
+            if let name { model.name = name }
+            if let body { model.body = body }
+            try await model.save(on: database)
+            let after = try dto(model)
+            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: "update",
+                                        changes: FieldChanges.diff(before: before, after: try json(after)),
+                                        requestID: request.id, on: database)
+            return after
+        }
+    }
+
+    static func decide(_ request: Request, action: String) async throws -> DTO {
+        let principal = try request.principal()
+        var given = ""
+        if action == "reject" {
+            var reader = FieldReader(try request.jsonBody())
+            given = reader.string("reason", required: true, maxLength: 2000).value ?? ""
+            reader.rejectUnknownFields(entity: "rejection")
+            try reader.report.throwIfInvalid()
+        }
+        let reason = given
+        return try await request.db.writeTransaction { database in
+            let model = try await find(request, on: database)
+            let before = try json(try dto(model))
+            let next: DefinitionWorkflow = switch action {
+            case "propose": try model.workflow.propose(by: principal.role)
+            case "approve": try model.workflow.approve(by: principal.role)
+            default: try model.workflow.reject(by: principal.role, reason: reason)
+            }
+            if next.state == .active {
+                // Activating one retires the one before it, in the same transaction.
+                for previous in try await LeadDefinitionModel.query(on: database).filter(\.$state == "active").all() {
+                    let beforePrevious = try json(try dto(previous))
+                    previous.workflow = try previous.workflow.retire()
+                    previous.retiredAt = Date()
+                    try await previous.save(on: database)
+                    try await AuditTrail.record(request.auditActor, entity: "definition", id: previous.requireID(),
+                                                action: "retire", changes: FieldChanges.diff(
+                                                    before: beforePrevious, after: try json(try dto(previous))),
+                                                reason: "version \(model.version) became active", requestID: request.id,
+                                                on: database)
+                }
+                model.activatedAt = Date()
+            }
+            model.workflow = next
+            try await model.save(on: database)
+            let after = try dto(model)
+            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: action,
+                                        changes: FieldChanges.diff(before: before, after: try json(after)),
+                                        reason: action == "reject" ? reason : nil, requestID: request.id, on: database)
+            return after
+        }
+    }
+
+    @Sendable static func diff(_ request: Request) async throws -> DiffDTO {
+        let model = try await find(request, on: request.db)
+        let raw = (try? request.query.get(String.self, at: "against")) ?? ""
+        guard let otherID = UUID(uuidString: raw), let other = try await LeadDefinitionModel.find(otherID, on: request.db) else {
+            throw AccordError.validation([FieldError(field: "against", problem: "must be the id of another version")])
+        }
+        func parse(_ model: LeadDefinitionModel) throws -> LeadDefinition {
+            try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8)))
+        }
+        return DiffDTO(from: other.version, to: model.version, lines: DefinitionDiff.between(try parse(other), try parse(model)))
+    }
+}
