@@ -56,14 +56,14 @@ public struct ScoringTouch: Sendable, Equatable {
 /// A score and every rule behind it, so a rep can see why a lead is an MQL.
 public struct ScoreExplanation: Sendable, Equatable {
     /// A fit rule that fired.
-    public struct FitContribution: Sendable, Equatable {
+    public struct FitContribution: Sendable, Equatable, Codable {
         public var ruleID: String
         public var description: String?
         public var points: Int
     }
 
     /// What one engagement rule added.
-    public struct EngagementContribution: Sendable, Equatable {
+    public struct EngagementContribution: Sendable, Equatable, Codable {
         public var ruleID: String
         public var touches: Int
         /// Points after decay and cap.

@@ -150,41 +150,17 @@ struct DefinitionsController: RouteCollection {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let (name, body) = try readBody(try request.jsonBody(), creating: true)
-        let principal = try request.principal()
-        let dto = try await request.db.writeTransaction { database in
-            let latest = try await LeadDefinitionModel.query(on: database).sort(\.$version, .descending).first()?.version ?? 0
-            let model = LeadDefinitionModel(version: latest + 1, name: name!, body: body!, createdBy: principal.userID)
-            try await model.create(on: database)
-            let dto = try Self.dto(model)
-            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: "create",
-                                        changes: FieldChanges.diff(before: nil, after: try json(dto)),
-                                        requestID: request.id, on: database)
-            return dto
-        }
-        return try await dto.encodeResponse(status: .created, for: request)
+        let model = try await DefinitionService.create(name: name!, body: body!, request: request)
+        return try await dto(model).encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func update(_ request: Request) async throws -> DTO {
         let (name, body) = try readBody(try request.jsonBody(), creating: false)
-        return try await request.db.writeTransaction { database in
-            let model = try await find(request, on: database)
-            guard model.workflow.state == .draft else {
-                throw AccordError.invalidTransition(from: model.state, to: "edit", reason: "only a draft changes; draft a new version")
-            }
-            let before = try json(try dto(model))
-            if let name { model.name = name }
-            if let body { model.body = body }
-            try await model.save(on: database)
-            let after = try dto(model)
-            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: "update",
-                                        changes: FieldChanges.diff(before: before, after: try json(after)),
-                                        requestID: request.id, on: database)
-            return after
-        }
+        return try dto(try await DefinitionService.update(try await find(request, on: request.db), name: name, body: body,
+                                                          request: request))
     }
 
     static func decide(_ request: Request, action: String) async throws -> DTO {
-        let principal = try request.principal()
         var given = ""
         if action == "reject" {
             var reader = FieldReader(try request.jsonBody())
@@ -192,38 +168,8 @@ struct DefinitionsController: RouteCollection {
             reader.rejectUnknownFields(entity: "rejection")
             try reader.report.throwIfInvalid()
         }
-        let reason = given
-        return try await request.db.writeTransaction { database in
-            let model = try await find(request, on: database)
-            let before = try json(try dto(model))
-            let next: DefinitionWorkflow = switch action {
-            case "propose": try model.workflow.propose(by: principal.role)
-            case "approve": try model.workflow.approve(by: principal.role)
-            default: try model.workflow.reject(by: principal.role, reason: reason)
-            }
-            if next.state == .active {
-                // Activating one retires the one before it, in the same transaction.
-                for previous in try await LeadDefinitionModel.query(on: database).filter(\.$state == "active").all() {
-                    let beforePrevious = try json(try dto(previous))
-                    previous.workflow = try previous.workflow.retire()
-                    previous.retiredAt = Date()
-                    try await previous.save(on: database)
-                    try await AuditTrail.record(request.auditActor, entity: "definition", id: previous.requireID(),
-                                                action: "retire", changes: FieldChanges.diff(
-                                                    before: beforePrevious, after: try json(try dto(previous))),
-                                                reason: "version \(model.version) became active", requestID: request.id,
-                                                on: database)
-                }
-                model.activatedAt = Date()
-            }
-            model.workflow = next
-            try await model.save(on: database)
-            let after = try dto(model)
-            try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: action,
-                                        changes: FieldChanges.diff(before: before, after: try json(after)),
-                                        reason: action == "reject" ? reason : nil, requestID: request.id, on: database)
-            return after
-        }
+        let model = try await find(request, on: request.db)
+        return try dto(try await DefinitionService.decide(model, action: action, reason: given, request: request))
     }
 
     @Sendable static func diff(_ request: Request) async throws -> DiffDTO {
@@ -236,5 +182,82 @@ struct DefinitionsController: RouteCollection {
             try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8)))
         }
         return DiffDTO(from: other.version, to: model.version, lines: DefinitionDiff.between(try parse(other), try parse(model)))
+    }
+}
+
+/// The operations on definition versions, shared by the API and the pages.
+enum DefinitionService {
+    static func create(name: String, body: String, request: Request) async throws -> LeadDefinitionModel {
+        let principal = try request.principal()
+        return try await request.db.writeTransaction { database in
+            let latest = try await LeadDefinitionModel.query(on: database).sort(\.$version, .descending).first()?.version ?? 0
+            let model = LeadDefinitionModel(version: latest + 1, name: name, body: body, createdBy: principal.userID)
+            try await model.create(on: database)
+            try await audit(model, "create", before: nil, request: request, on: database)
+            return model
+        }
+    }
+
+    static func update(_ model: LeadDefinitionModel, name: String?, body: String?, request: Request) async throws
+        -> LeadDefinitionModel {
+        guard model.workflow.state == .draft else {
+            throw AccordError.invalidTransition(from: model.state, to: "edit", reason: "only a draft changes; draft a new version")
+        }
+        return try await request.db.writeTransaction { database in
+            let before = try DefinitionsController.json(try DefinitionsController.dto(model))
+            if let name { model.name = name }
+            if let body { model.body = body }
+            try await model.save(on: database)
+            try await audit(model, "update", before: before, request: request, on: database)
+            return model
+        }
+    }
+
+    /// `propose`, `approve` or `reject` (with a reason); an approval that completes the agreement activates
+    /// the version and retires the active one in the same transaction.
+    static func decide(_ model: LeadDefinitionModel, action: String, reason: String, request: Request) async throws
+        -> LeadDefinitionModel {
+        let principal = try request.principal()
+        return try await request.db.writeTransaction { database in
+            let before = try DefinitionsController.json(try DefinitionsController.dto(model))
+            let next: DefinitionWorkflow = switch action {
+            case "propose": try model.workflow.propose(by: principal.role)
+            case "approve": try model.workflow.approve(by: principal.role)
+            default: try model.workflow.reject(by: principal.role, reason: reason)
+            }
+            if next.state == .active {
+                for previous in try await LeadDefinitionModel.query(on: database).filter(\.$state == "active").all() {
+                    let beforePrevious = try DefinitionsController.json(try DefinitionsController.dto(previous))
+                    previous.workflow = try previous.workflow.retire()
+                    previous.retiredAt = Date()
+                    try await previous.save(on: database)
+                    try await audit(previous, "retire", before: beforePrevious,
+                                    reason: "version \(model.version) became active", request: request, on: database)
+                }
+                model.activatedAt = Date()
+            }
+            model.workflow = next
+            try await model.save(on: database)
+            try await audit(model, action, before: before, reason: action == "reject" ? reason : nil, request: request,
+                            on: database)
+            return model
+        }
+    }
+
+    static func audit(_ model: LeadDefinitionModel, _ action: String, before: JSONValue?, reason: String? = nil,
+                      request: Request, on database: any Database) async throws {
+        try await AuditTrail.record(request.auditActor, entity: "definition", id: model.requireID(), action: action,
+                                    changes: FieldChanges.diff(before: before, after: try DefinitionsController.json(
+                                        try DefinitionsController.dto(model))),
+                                    reason: reason, requestID: request.id, on: database)
+    }
+
+    /// The active definition and its scorer, when there is one.
+    static func active(on database: any Database) async throws -> (LeadDefinitionModel, LeadScorer)? {
+        guard let model = try await LeadDefinitionModel.query(on: database).filter(\.$state == "active").first() else {
+            return nil
+        }
+        let definition = try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8)))
+        return (model, LeadScorer(definition))
     }
 }

@@ -73,6 +73,8 @@ public enum AccordApplication {
         try routes.register(collection: HomePage())
         try routes.register(collection: SignInPages())
         try routes.register(collection: ListPages())
+        try routes.register(collection: DefinitionPages())
+        try routes.register(collection: PersonPage())
     }
 
     /// The folder holding `Resources/Views` and `Public`: configured, or the copy SwiftPM built beside the binary.

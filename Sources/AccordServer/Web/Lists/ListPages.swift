@@ -7,11 +7,17 @@ import Vapor
 /// Plain, paged pages to browse accounts, persons, campaigns and (for managers) the audit trail,
 /// each limited to what the signed-in user may see.
 struct ListPages: RouteCollection {
+    /// One table row; its first cell links to `link` when there is one.
+    struct Row: Encodable {
+        var cells: [String]
+        var link: String
+    }
+
     struct Page: Encodable {
         var shell: Shell
         var heading: String
         var columns: [String]
-        var rows: [[String]]
+        var rows: [Row]
         var next: String?
         var empty: String
     }
@@ -28,10 +34,13 @@ struct ListPages: RouteCollection {
         return PageQuery.parse(limit: "50", cursor: try? request.query.get(String.self, at: "cursor"), into: &report)
     }
 
-    static func render(_ request: Request, _ title: String, columns: [String], rows: [[String]], next: String?,
-                       empty: String) async throws -> View {
+    static func render(_ request: Request, _ title: String, columns: [String], rows: [[String]], links: [String] = [],
+                       next: String?, empty: String) async throws -> View {
         try await request.view.render("list", Page(shell: Shell(title: title, request: request), heading: title,
-                                                   columns: columns, rows: rows,
+                                                   columns: columns,
+                                                   rows: rows.enumerated().map { index, cells in
+                                                       Row(cells: cells, link: index < links.count ? links[index] : "")
+                                                   },
                                                    next: next.map { "\(request.url.path)?cursor=\($0)" }, empty: empty))
     }
 
@@ -52,7 +61,8 @@ struct ListPages: RouteCollection {
                                 rows: result.items.map {
                                     [$0.email, [$0.firstName, $0.lastName].compactMap { $0 }.joined(separator: " "),
                                      $0.title ?? "", $0.seniority ?? ""]
-                                }, next: result.nextCursor, empty: "No persons yet.")
+                                }, links: result.items.map { "/persons/\($0.id!.uuidString)" },
+                                next: result.nextCursor, empty: "No persons yet.")
     }
 
     @Sendable static func campaigns(_ request: Request) async throws -> View {

@@ -26,7 +26,8 @@ struct Shell: Encodable {
         csrf = request.browserSession?.csrfToken
         let pages: [(String, String, Resource)] = [
             ("Home", "/", .leads), ("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
-            ("Campaigns", "/campaigns", .campaigns), ("Audit", "/audit", .audit),
+            ("Campaigns", "/campaigns", .campaigns), ("Lead definition", "/definitions", .definitions),
+            ("Audit", "/audit", .audit),
         ]
         navigation = pages.compactMap { label, href, resource in
             guard case .allowed = AccessPolicy.decide(principal, .read, resource) else { return nil }
