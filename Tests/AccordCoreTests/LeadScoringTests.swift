@@ -5,30 +5,7 @@ import Testing
 
 /// The lead definition format and the explained scoring engine.
 @Suite struct LeadScoringTests {
-    static let json = """
-    {
-      "fit": {
-        "rules": [
-          {"id": "industry", "description": "Target industry", "field": "account.industry", "operator": "in",
-           "value": ["software", "financial_services", "manufacturing", "healthcare"], "points": 30},
-          {"id": "size", "field": "account.employeeCount", "operator": "between", "value": [200, 10000], "points": 30},
-          {"id": "seniority", "field": "person.seniority", "operator": "in", "value": ["director", "vp", "c_level"], "points": 40},
-          {"id": "free-mail", "field": "person.emailDomain", "operator": "matches", "value": "^(gmail|outlook)\\\\.", "points": -20}
-        ],
-        "grades": {"A": 80, "B": 60, "C": 30}
-      },
-      "engagement": {
-        "halfLifeDays": 30,
-        "rules": [
-          {"id": "attended-event", "kind": "attended", "channel": "event", "points": 20},
-          {"id": "attended", "kind": "attended", "points": 15, "cap": 30},
-          {"id": "downloaded", "kind": "downloaded", "points": 8},
-          {"id": "visits", "kind": "visited", "points": 1, "cap": 5}
-        ]
-      },
-      "mql": {"minimumFit": 60, "minimumEngagement": 20}
-    }
-    """
+    static let json = LeadDefinition.exampleJSON
 
     static func definition() throws -> LeadDefinition {
         try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)))
@@ -59,6 +36,18 @@ import Testing
         #expect(poor.fit == -20)
         #expect(poor.grade == .d)
         #expect(!poor.isMQL)
+    }
+
+    @Test("the example in docs/lead-definition.md is valid and is the one the code ships")
+    func documentedExample() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/lead-definition.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let start = try #require(text.range(of: "```json\n"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let documented = try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self,
+                                                                       from: Data(text[start.upperBound..<end.lowerBound].utf8)))
+        #expect(documented == (try Self.definition()))
     }
 
     @Test("caps hold: a rule adds at most its cap, and says so")
