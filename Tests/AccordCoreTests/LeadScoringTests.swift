@@ -102,6 +102,12 @@ import Testing
         #expect(throws: AccordError.self) {
             try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(capped.utf8)))
         }
+        // A capped rule that only subtracts does not raise what can be reached.
+        let penalty = capped.replacingOccurrences(of: #"[{"kind": "visited", "points": 1, "cap": 5}]"#,
+                                                  with: #"[{"kind": "visited", "points": 1, "cap": 5}, {"kind": "opened", "points": -1, "cap": 50}]"#)
+        #expect(throws: AccordError.self) {
+            try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(penalty.utf8)))
+        }
     }
 
     static let touchGen = zip(Gen.element(of: [TouchpointKind.attended, .downloaded, .visited, .clicked, .registered]),

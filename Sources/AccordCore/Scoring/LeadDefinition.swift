@@ -52,9 +52,11 @@ public struct LeadDefinition: Sendable, Equatable, Codable {
 
     /// The most engagement the rules can give, or nil when some rule has no cap.
     public var maximumEngagement: Double? {
-        engagementRules.reduce(Optional(0.0)) { total, rule in
-            guard let total, rule.points <= 0 || rule.cap != nil else { return rule.points <= 0 ? total : nil }
-            return total + max(0, rule.cap ?? 0)
+        var total = 0.0
+        for rule in engagementRules where rule.points > 0 {
+            guard let cap = rule.cap else { return nil }
+            total += cap
         }
+        return total
     }
 }

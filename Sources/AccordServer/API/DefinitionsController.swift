@@ -112,12 +112,8 @@ struct DefinitionsController: RouteCollection {
         var report = ValidationReport()
         if let raw = reader.raw("definition") {
             do {
-                let definition = try LeadDefinition.parse(raw)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                body = String(decoding: try encoder.encode(raw), as: UTF8.self)
-                _ = definition
-            } catch let error as AccordError {
+                body = try storedBody(raw)
+            } catch {
                 report.merge(ValidationReport(problems: error.fields), prefix: "definition")
             }
         } else if creating {
@@ -127,6 +123,15 @@ struct DefinitionsController: RouteCollection {
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()
         return (name, body)
+    }
+
+    /// Checks a definition and returns the JSON to store (keys sorted); problems are by JSON path.
+    static func storedBody(_ raw: JSONValue) throws(AccordError) -> String {
+        _ = try LeadDefinition.parse(raw)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(raw) else { throw AccordError.malformed("the definition could not be stored") }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func find(_ request: Request, on database: any Database) async throws -> LeadDefinitionModel {

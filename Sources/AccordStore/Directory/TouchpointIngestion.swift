@@ -80,12 +80,13 @@ public enum TouchpointIngestion {
         try await BulkInsert.insert(fresh, using: RowSpecs.touchpoints, ignoringConflictsOn: "event_id", on: database)
         // A concurrent batch may have stored one of the new event ids first: report the stored id.
         let newEvents = Set(fresh.compactMap(\.eventID))
+        let freshIDs = Set(fresh.map(\.id))
         let stored = try await storedEventIDs(newEvents, on: database)
         var lost = 0
         for (index, item) in items.enumerated() {
             if let eventID = item.input.eventID, let id = stored[eventID], id != ids[index],
                !storedBefore.contains(eventID) {
-                if fresh.contains(where: { $0.id == ids[index] }) { lost += 1 }
+                if freshIDs.contains(ids[index]) { lost += 1 }
                 ids[index] = id
             }
         }

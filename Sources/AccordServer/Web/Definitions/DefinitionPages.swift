@@ -137,12 +137,13 @@ struct DefinitionPages: RouteCollection {
         let text = form.body ?? ""
         var problems: [FieldError] = []
         var body: String?
-        do {
-            let json = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-            (_, body) = try DefinitionsController.readBody(.object(["definition": json]), creating: false)
-        } catch let error as AccordError {
-            problems = error.fields.map { FieldError(field: String($0.field.dropFirst("definition.".count)), problem: $0.problem) }
-        } catch {
+        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
+            do {
+                body = try DefinitionsController.storedBody(json)
+            } catch {
+                problems = error.fields
+            }
+        } else {
             problems = [FieldError(field: "JSON", problem: "is not valid JSON (check commas, quotes and brackets)")]
         }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)

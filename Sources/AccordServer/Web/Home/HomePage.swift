@@ -49,19 +49,21 @@ struct HomePage: RouteCollection {
         // Urgent first: unanswered MQLs by due time, then the rest of the open leads by due time.
         let leads = try await LeadModel.query(on: request.db).scoped(scope, by: .owner(column: "owner_id"))
             .filter(\.$stage ~~ open.map(\.rawValue)).sort(\.$slaDueAt).limit(200).all()
-            .sorted { urgency($0, now) < urgency($1, now) }.prefix(25)
+            .sorted { urgency($0) < urgency($1) }.prefix(25)
         let persons = try await PersonModel.query(on: request.db).filter(\.$id ~~ leads.map { $0.$person.id }).all()
         let accounts = try await AccountModel.query(on: request.db)
             .filter(\.$id ~~ leads.compactMap { $0.$account.id }).all()
         let personEmail = Dictionary(uniqueKeysWithValues: persons.map { ($0.id!, $0.email) })
         let accountName = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id!, $0.name) })
         let rows = leads.map { lead in
-            let waiting = lead.stage == LeadStage.mql.rawValue && lead.firstActionAt == nil
+            let stage = LeadStage(rawValue: lead.stage) ?? .new
+            let waiting = LeadUrgency.isWaiting(stage: stage, firstActionAt: lead.firstActionAt)
             return Row(person: personEmail[lead.$person.id] ?? "—",
                        account: lead.$account.id.flatMap { accountName[$0] } ?? "—", stage: lead.stage,
                        priority: lead.priority ?? "—",
                        due: waiting ? lead.slaDueAt.map { RelativeTime.describe($0, now: now) } ?? "—" : "answered",
-                       overdue: waiting && (lead.slaDueAt ?? .distantFuture) < now)
+                       overdue: LeadUrgency.isOverdue(stage: stage, firstActionAt: lead.firstActionAt,
+                                                      slaDueAt: lead.slaDueAt, now: now))
         }
         let principal = try request.principal()
         let heading = switch principal.role {
@@ -74,9 +76,8 @@ struct HomePage: RouteCollection {
                                                           rows: Array(rows)))
     }
 
-    /// Sort key: unanswered MQLs by due time first, then other open leads by due time.
-    static func urgency(_ lead: LeadModel, _ now: Date) -> (Int, Double) {
-        let waiting = lead.stage == LeadStage.mql.rawValue && lead.firstActionAt == nil
-        return (waiting ? 0 : 1, lead.slaDueAt?.timeIntervalSince1970 ?? .greatestFiniteMagnitude)
+    static func urgency(_ lead: LeadModel) -> (Int, Double) {
+        LeadUrgency.key(stage: LeadStage(rawValue: lead.stage) ?? .new, firstActionAt: lead.firstActionAt,
+                        slaDueAt: lead.slaDueAt)
     }
 }

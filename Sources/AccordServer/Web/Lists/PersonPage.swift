@@ -50,18 +50,9 @@ struct PersonPage: RouteCollection {
         let touches = try await TouchpointModel.query(on: request.db).filter(\.$person.$id == id)
             .sort(\.$occurredAt, .descending).all()
         let account = person.account
-        let profile = ScoringProfile(email: person.email, title: person.title,
-                                     seniority: person.seniority.flatMap(Seniority.init(rawValue:)),
-                                     accountName: account?.name, accountDomain: account?.domain,
-                                     industry: account?.industry, employeeCount: account?.employeeCount,
-                                     country: account?.country)
         let active = try await DefinitionService.active(on: request.db)
-        let score = active?.1.score(profile, touches: touches.compactMap { touch in
-            guard let kind = TouchpointKind(rawValue: touch.kind), let channel = AccordCore.Channel(rawValue: touch.channel) else {
-                return nil
-            }
-            return ScoringTouch(kind: kind, channel: channel, occurredAt: touch.occurredAt)
-        }, asOf: Date())
+        let score = active?.1.score(person.scoringProfile(account: account),
+                                    touches: touches.compactMap(\.scoringTouch), asOf: Date())
         return try await request.view.render("person", Page(
             shell: Shell(title: person.email, request: request), email: person.email,
             name: [person.firstName, person.lastName].compactMap { $0 }.joined(separator: " "),
