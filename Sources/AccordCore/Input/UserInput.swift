@@ -10,6 +10,8 @@ public struct UserInput: Sendable {
     public var isAway: FieldValue<Bool>
     /// The most open leads routing gives the user; null for no limit.
     public var capacity: FieldValue<Int64>
+    /// The user's share of round robin in their team (0 takes them out of it).
+    public var routingWeight: FieldValue<Int64>
     public var password: FieldValue<String>
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> UserInput {
@@ -21,6 +23,7 @@ public struct UserInput: Sendable {
             teamID: reader.id("teamId"), managerID: reader.id("managerId"),
             isAway: reader.notNull("isAway", reader.bool("isAway")),
             capacity: reader.integer("capacity", in: 0...10_000),
+            routingWeight: reader.notNull("routingWeight", reader.integer("routingWeight", in: 0...100)),
             password: mode.creating ? reader.string("password", required: true, maxLength: 200) : .absent)
         if let password = input.password.value, password.count < 10 {
             reader.problem("password", "must have at least 10 characters")

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The handoff agreement for a team: how fast its reps answer an MQL of each priority (in business
+/// time on the team's calendar), and how long an untouched lead keeps before it is recycled to nurture.
+public struct SLAPolicy: Sendable, Hashable {
+    /// Business minutes to the first action, per priority.
+    public var responseMinutes: [LeadPriority: Int]
+    /// Calendar days after qualification at which a lead nobody acted on is recycled (`expired`).
+    public var shelfLifeDays: Int
+
+    /// A: 1 business hour, B: 4, C: 8, D: 24; fourteen days of shelf life.
+    public static let standard = SLAPolicy(responseMinutes: [.a: 60, .b: 240, .c: 480, .d: 1_440], shelfLifeDays: 14)
+
+    public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int) {
+        self.responseMinutes = responseMinutes
+        self.shelfLifeDays = shelfLifeDays
+    }
+
+    /// The response time for a priority; a lead without one is treated as the lowest priority.
+    public func responseTime(for priority: LeadPriority?) -> TimeInterval {
+        TimeInterval((responseMinutes[priority ?? .d] ?? responseMinutes[.d] ?? 1_440) * 60)
+    }
+
+    /// When the owner must have acted on a lead qualified at `qualifiedAt`.
+    public func dueTime(for priority: LeadPriority?, qualifiedAt: Date, on calendar: BusinessCalendar) -> Date {
+        calendar.add(responseTime(for: priority), to: qualifiedAt)
+    }
+
+    /// When a lead qualified at `qualifiedAt` expires if nobody acts on it.
+    public func expiry(qualifiedAt: Date) -> Date {
+        qualifiedAt.addingTimeInterval(TimeInterval(shelfLifeDays) * 86_400)
+    }
+}
+
+/// How fast a lead got its first action: wall-clock and business time, and whether the SLA was met.
+public struct SpeedToLead: Sendable, Hashable {
+    public var wallSeconds: Int
+    public var businessSeconds: Int
+    public var metSLA: Bool
+
+    public init(qualifiedAt: Date, firstActionAt: Date, dueAt: Date?, calendar: BusinessCalendar) {
+        wallSeconds = max(0, Int(firstActionAt.timeIntervalSince(qualifiedAt).rounded()))
+        businessSeconds = max(0, Int(calendar.businessTime(from: qualifiedAt, to: firstActionAt).rounded()))
+        metSLA = dueAt.map { firstActionAt <= $0 } ?? true
+    }
+}
+
+/// The fields of an SLA policy in a request: response hours per priority (`{"A": 1, "B": 4, …}`,
+/// decimals allowed to the minute) and the shelf life in days.
+public struct SLAPolicyInput: Sendable {
+    public var name: FieldValue<String>
+    public var responseMinutes: FieldValue<[LeadPriority: Int]>
+    public var shelfLifeDays: FieldValue<Int64>
+    public var isDefault: FieldValue<Bool>
+
+    public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> SLAPolicyInput {
+        var reader = FieldReader(json)
+        var report = ValidationReport()
+        let name = reader.notNull("name", reader.string("name", required: mode.creating, maxLength: 200))
+        var minutes: FieldValue<[LeadPriority: Int]> = .absent
+        switch reader.raw("responseHours") {
+        case nil: if mode.creating { reader.problem("responseHours", "is required") }
+        case .null?: reader.problem("responseHours", "must not be null")
+        case let raw?: minutes = Self.readResponse(raw, into: &report).map(FieldValue.value) ?? .absent
+        }
+        let shelfLife = reader.notNull("shelfLifeDays", reader.integer("shelfLifeDays", required: mode.creating, in: 1...365))
+        let isDefault = reader.notNull("isDefault", reader.bool("isDefault"))
+        reader.rejectUnknownFields(entity: "SLA policy")
+        report.merge(reader.report, prefix: "")
+        try report.throwIfInvalid()
+        return SLAPolicyInput(name: name, responseMinutes: minutes, shelfLifeDays: shelfLife, isDefault: isDefault)
+    }
+
+    /// Reads `{"A": 1, "B": 4, "C": 8, "D": 24}` (every priority, hours from one minute to 1,000 hours).
+    public static func readResponse(_ raw: JSONValue, into report: inout ValidationReport) -> [LeadPriority: Int]? {
+        var reader = FieldReader(raw, prefix: "responseHours")
+        var result: [LeadPriority: Int] = [:]
+        for priority in LeadPriority.allCases {
+            guard let hours = reader.number(priority.rawValue, required: true, in: 0...1_000).value else { continue }
+            let minutes = Int((hours * 60).rounded())
+            if minutes < 1 {
+                reader.problem(priority.rawValue, "must be at least one minute (0.0167 hours)")
+            } else {
+                result[priority] = minutes
+            }
+        }
+        reader.rejectUnknownFields(entity: "responseHours (priorities are A, B, C, D)")
+        report.merge(reader.report, prefix: "")
+        return reader.report.problems.isEmpty ? result : nil
+    }
+
+    /// The API form: hours per priority.
+    public static func json(responseMinutes: [LeadPriority: Int]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: responseMinutes.map { priority, minutes in
+            (priority.rawValue, minutes % 60 == 0 ? JSONValue.integer(Int64(minutes / 60)) : .number(Double(minutes) / 60))
+        }))
+    }
+}
