@@ -12,6 +12,13 @@ public struct DemoCompany: Sendable {
     public var leads: [Lead] = []
     public var opportunities: [Opportunity] = []
     public var contactRoles: [ContactRole] = []
+    /// The handoff agreement: calendars, SLA policies, territory rules, marketing's targets, and where each
+    /// team's round robin stands after routing the year's leads.
+    public var calendars: [NamedCalendar] = []
+    public var slaPolicies: [NamedSLAPolicy] = []
+    public var routingRules: [RoutingRule] = []
+    public var mqlTargets: [MQLTarget] = []
+    public var routingStates: [UUID: RoundRobinState] = [:]
     public var truth: DemoTruth
 
     /// The demo users' password (printed by `serve --demo`).
@@ -22,7 +29,8 @@ public struct DemoCompany: Sendable {
     public var rowCount: Int {
         teams.count + users.count + accounts.count + persons.count + campaigns.count
             + campaigns.reduce(0) { $0 + $1.costs.count } + touchpoints.count + leads.count + opportunities.count
-            + contactRoles.count
+            + contactRoles.count + calendars.count + slaPolicies.count + routingRules.count + mqlTargets.count
+            + routingStates.count
     }
 
     /// Simulates the company. `scale` multiplies every count (1 ≈ 500 accounts, 3,000 persons, 40 campaigns,
@@ -43,6 +51,8 @@ struct DemoSimulator {
     var trueAccount: [Int] = []
     var personsByAccount: [Int: [Int]] = [:]
     var campaignsByChannel: [Channel: [Int]] = [:]
+    var router = Router(rules: [], people: [], teamNames: [:])
+    var agreements: [UUID: HandoffTerms] = [:]
 
     static let day: TimeInterval = 86_400
     static let hour: TimeInterval = 3_600
@@ -93,6 +103,7 @@ struct DemoSimulator {
         makeAccountsAndPersons()
         makeCampaigns()
         for index in company.persons.indices { simulateJourney(of: index) }
+        makeFreshInflow()
         finishTruth()
         company.touchpoints.sort { $0.occurredAt < $1.occurredAt }
         return company
@@ -123,7 +134,9 @@ struct DemoSimulator {
         let marketingManager = user("marketingmanager1", "Maya Fischer", .marketingManager, marketing, manager: nil)
         let marketers = [user("marketer1", "Noah Weber", .marketer, marketing, manager: marketingManager),
                          user("marketer2", "Olivia Price", .marketer, marketing, manager: marketingManager)]
+        reps[0].routingWeight = 2  // the senior rep takes twice the share of round robin
         company.users = [admin] + salesManagers + reps + [marketingManager] + marketers
+        makeAgreement(dach: dach, west: west, start: start)
         for (index, rep) in reps.enumerated() {
             let slow = Self.slowRepNumbers.contains(index + 1)
             repSpeed[rep.id] = slow ? 20 : company.truth.fastRepMedianResponseHours
@@ -157,7 +170,8 @@ struct DemoSimulator {
                 domain: stem.lowercased() + "." + (dach ? "de" : random.pick(["com", "co.uk", "fr", "nl", "io"])),
                 industry: industry, employeeCount: min(employees, 200_000),
                 country: dach ? random.pick(dachCountries) : random.pick(westCountries),
-                ownerID: dach ? random.pick(dachReps) : random.pick(westReps), createdAt: created))
+                ownerID: random.chance(0.35) ? nil : dach ? random.pick(dachReps) : random.pick(westReps),
+                createdAt: created))
         }
         let firstNames = ["Lena", "Jonas", "Mia", "Paul", "Sara", "Tom", "Lea", "Max", "Nora", "Finn", "Ida",
                           "Leo", "Zoe", "Erik", "Amy", "Luca", "Ella", "Noel", "Rosa", "Ivan"]

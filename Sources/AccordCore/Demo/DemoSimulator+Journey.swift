@@ -94,34 +94,25 @@ extension DemoSimulator {
                                lastMarketingTouch: Date, personIndex: Int) {
         let created = touch.occurredAt
         let priority: LeadPriority = [.d, .c, .b, .a][fit.criteria]
-        let slaHours = Self.slaHours[priority]!
-        let owner: UUID
-        let routingReason: String
-        if person.accountID != nil, let accountOwner = account.ownerID {
-            owner = accountOwner
-            routingReason = "owner of the account"
-        } else {
-            owner = reps[personIndex % reps.count].id
-            routingReason = "round robin (no account matched a free-mail address)"
-        }
-        var lead = Lead(id: id(at: created), personID: person.id, accountID: person.accountID, ownerID: owner,
+        var lead = Lead(id: id(at: created), personID: person.id, accountID: person.accountID, ownerID: nil,
                         campaignID: touch.campaignID,
                         lifecycle: LeadLifecycleState(stage: .mql, stageChangedAt: created), priority: priority,
-                        fitScore: fit.score, engagementScore: engagement,
-                        slaDueAt: created.addingTimeInterval(slaHours * Self.hour), firstActionAt: nil,
-                        routingReason: routingReason, createdAt: created)
+                        fitScore: fit.score, engagementScore: engagement, slaDueAt: nil, firstActionAt: nil,
+                        routingReason: nil, createdAt: created)
+        hand(&lead, account: person.accountID == nil ? nil : account)
+        let owner = lead.ownerID!
         defer { company.leads.append(lead) }
         let lifecycle = LeadLifecycle()
 
         let delayHours = random.logNormal(median: repSpeed[owner] ?? 1, sigma: 0.9)
         let actedAt = created.addingTimeInterval(delayHours * Self.hour)
-        let expiresAt = created.addingTimeInterval(Self.shelfLifeHours * Self.hour)
-        if delayHours > Self.shelfLifeHours || actedAt > asOf {
+        let expiresAt = lead.expiresAt!
+        if actedAt > expiresAt || actedAt > asOf {
             if expiresAt <= asOf { lead.lifecycle = try! lifecycle.apply(.expire, to: lead.lifecycle, at: expiresAt) }
             return
         }
-        lead.firstActionAt = actedAt
-        let late = delayHours > slaHours
+        act(on: &lead, at: actedAt)
+        let late = actedAt > lead.slaDueAt!
 
         let rejection = fit.good ? company.truth.goodFitRejectionProbability : company.truth.poorFitRejectionProbability
         if random.chance(rejection) {

@@ -8,6 +8,9 @@ public struct Team: Sendable, Hashable, Codable {
     public var id: UUID
     public var name: String
     public var side: Side
+    /// The team's business calendar and SLA policy; nil: the defaults.
+    public var calendarID: UUID?
+    public var slaPolicyID: UUID?
 
     public init(id: UUID, name: String, side: Side) {
         self.id = id
@@ -24,6 +27,10 @@ public struct User: Sendable, Hashable, Codable {
     public var role: UserRole
     public var teamID: UUID?
     public var managerID: UUID?
+    /// Routing: their round-robin weight, whether they are away, the most open leads they take.
+    public var routingWeight = 1
+    public var isAway = false
+    public var capacity: Int?
 
     public init(id: UUID, email: String, name: String, role: UserRole, teamID: UUID? = nil, managerID: UUID? = nil) {
         self.id = id
@@ -148,6 +155,14 @@ public struct Lead: Sendable, Hashable {
     public var firstActionAt: Date?
     public var routingReason: String?
     public var createdAt: Date
+    /// The team routing chose, and how.
+    public var teamID: UUID?
+    public var routingMethod: RoutingMethod?
+    /// When the lead became an MQL (the SLA clock starts) and when it expires untouched.
+    public var qualifiedAt: Date?
+    public var expiresAt: Date?
+    /// Set at the first action.
+    public var speedToLead: SpeedToLead?
 
     public init(id: UUID, personID: UUID, accountID: UUID?, ownerID: UUID?, campaignID: UUID?,
                 lifecycle: LeadLifecycleState, priority: LeadPriority?, fitScore: Int, engagementScore: Double,

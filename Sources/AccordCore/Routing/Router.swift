@@ -72,6 +72,8 @@ public enum RoutingMethod: String, Sendable, Codable {
     case accountOwner = "account_owner"
     case roundRobin = "round_robin"
     case teamManager = "team_manager"
+    /// Someone chose the owner by hand.
+    case manual
     case unassigned
 }
 
@@ -83,6 +85,14 @@ public struct RoutingDecision: Sendable, Equatable {
     public var ruleID: UUID?
     /// `routed to Ana Keller: owner of the account Globex`, preceded by anything skipped on the way.
     public var explanation: String
+
+    public init(ownerID: UUID?, teamID: UUID?, method: RoutingMethod, ruleID: UUID?, explanation: String) {
+        self.ownerID = ownerID
+        self.teamID = teamID
+        self.method = method
+        self.ruleID = ruleID
+        self.explanation = explanation
+    }
 }
 
 /// The first half of routing: the account owner if they can take the lead, otherwise the team a territory rule names.

@@ -96,3 +96,51 @@ public struct SLAPolicyInput: Sendable {
         }))
     }
 }
+
+/// A business calendar with its name, as teams refer to it.
+public struct NamedCalendar: Sendable, Hashable {
+    public var id: UUID
+    public var name: String
+    public var calendar: BusinessCalendar
+    public var isDefault: Bool
+
+    public init(id: UUID, name: String, calendar: BusinessCalendar, isDefault: Bool) {
+        self.id = id
+        self.name = name
+        self.calendar = calendar
+        self.isDefault = isDefault
+    }
+}
+
+/// An SLA policy with its name, as teams refer to it.
+public struct NamedSLAPolicy: Sendable, Hashable {
+    public var id: UUID
+    public var name: String
+    public var policy: SLAPolicy
+    public var isDefault: Bool
+
+    public init(id: UUID, name: String, policy: SLAPolicy, isDefault: Bool) {
+        self.id = id
+        self.name = name
+        self.policy = policy
+        self.isDefault = isDefault
+    }
+}
+
+/// Marketing's target for a team and month.
+public struct MQLTarget: Sendable, Hashable {
+    public var id: UUID
+    public var teamID: UUID
+    /// `YYYY-MM`.
+    public var month: String
+    public var mqlVolume: Int
+    public var acceptanceRate: Double
+
+    public init(id: UUID, teamID: UUID, month: String, mqlVolume: Int, acceptanceRate: Double) {
+        self.id = id
+        self.teamID = teamID
+        self.month = month
+        self.mqlVolume = mqlVolume
+        self.acceptanceRate = acceptanceRate
+    }
+}

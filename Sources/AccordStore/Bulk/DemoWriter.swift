@@ -46,6 +46,8 @@ public enum DemoWriter {
                 }
                 done += records.count
             }
+            try await step(company.calendars, RowSpecs.calendars)
+            try await step(company.slaPolicies, RowSpecs.slaPolicies)
             try await step(company.teams, RowSpecs.teams)
             // Managers before the people who report to them (users reference users).
             try await step(company.users.filter { $0.managerID == nil }, RowSpecs.users)
@@ -58,6 +60,10 @@ public enum DemoWriter {
             try await step(company.opportunities, RowSpecs.opportunities)
             try await step(company.contactRoles, RowSpecs.contactRoles)
             try await step(company.leads, RowSpecs.leads)
+            try await step(company.routingRules, RowSpecs.routingRules)
+            try await step(company.mqlTargets, RowSpecs.mqlTargets)
+            try await step(company.routingStates.map { RowSpecs.PositionRow(teamID: $0.key, state: $0.value) }
+                .sorted { $0.teamID.uuidString < $1.teamID.uuidString }, RowSpecs.routingPositions)
         }
     }
 

@@ -10,17 +10,67 @@ public struct RowSpec<Record>: Sendable {
 
 /// How each domain record becomes a row.
 public enum RowSpecs {
-    public static let teams = RowSpec<Team>(table: TeamModel.schema, columns: ["id", "name", "side", "created_at",
+    public static let teams = RowSpec<Team>(table: TeamModel.schema, columns: ["id", "name", "side", "calendar_id",
+                                                                               "sla_policy_id", "created_at",
                                                                                "updated_at"]) { team in
-        [.uuid(team.id), .text(team.name), .text(team.side.rawValue), .date(Date()), .date(Date())]
+        [.uuid(team.id), .text(team.name), .text(team.side.rawValue), .uuid(team.calendarID), .uuid(team.slaPolicyID),
+         .date(Date()), .date(Date())]
+    }
+
+    public static let calendars = RowSpec<NamedCalendar>(
+        table: BusinessCalendarModel.schema,
+        columns: ["id", "name", "time_zone", "hours", "holidays", "is_default", "created_at", "updated_at"]) { named in
+        [.uuid(named.id), .text(named.name), .text(named.calendar.timeZone.identifier),
+         .text(StoredJSON.text(BusinessCalendarRules.json(week: named.calendar.week))),
+         .text(StoredJSON.text(BusinessCalendarRules.json(holidays: named.calendar.holidays))), .bool(named.isDefault),
+         .date(Date()), .date(Date())]
+    }
+
+    public static let slaPolicies = RowSpec<NamedSLAPolicy>(
+        table: SLAPolicyModel.schema,
+        columns: ["id", "name", "response_minutes_a", "response_minutes_b", "response_minutes_c", "response_minutes_d",
+                  "shelf_life_days", "is_default", "created_at", "updated_at"]) { named in
+        let minutes = named.policy.responseMinutes
+        return [.uuid(named.id), .text(named.name), .integer(minutes[.a]), .integer(minutes[.b]), .integer(minutes[.c]),
+                .integer(minutes[.d]), .integer(named.policy.shelfLifeDays), .bool(named.isDefault), .date(Date()),
+                .date(Date())]
+    }
+
+    public static let routingRules = RowSpec<RoutingRule>(
+        table: RoutingRuleModel.schema,
+        columns: ["id", "name", "position", "team_id", "countries", "regions", "industries", "min_employees",
+                  "max_employees", "is_active", "created_at", "updated_at"]) { rule in
+        [.uuid(rule.id), .text(rule.name), .integer(rule.position), .uuid(rule.teamID),
+         .text(StoredJSON.text(rule.countries.sorted())), .text(StoredJSON.text(rule.regions.map(\.rawValue).sorted())),
+         .text(StoredJSON.text(rule.industries.sorted())), .integer(rule.minimumEmployees),
+         .integer(rule.maximumEmployees), .bool(rule.isActive), .date(Date()), .date(Date())]
+    }
+
+    public static let mqlTargets = RowSpec<MQLTarget>(
+        table: MQLTargetModel.schema,
+        columns: ["id", "team_id", "month", "mql_volume", "acceptance_rate", "created_at", "updated_at"]) { target in
+        [.uuid(target.id), .uuid(target.teamID), .text(target.month), .integer(target.mqlVolume),
+         .double(target.acceptanceRate), .date(Date()), .date(Date())]
+    }
+
+    /// A team's round-robin position.
+    public struct PositionRow: Sendable {
+        public var teamID: UUID
+        public var state: RoundRobinState
+    }
+
+    public static let routingPositions = RowSpec<PositionRow>(
+        table: RoutingPositionModel.schema, columns: ["team_id", "credits", "assigned", "updated_at"]) { row in
+        [.uuid(row.teamID), .text(StoredJSON.text(row.state)), .integer(0), .date(Date())]
     }
 
     public static let users = RowSpec<User>(
         table: UserModel.schema,
         columns: ["id", "email", "name", "role", "team_id", "manager_id", "password_hash", "is_active", "is_away",
-                  "capacity", "created_at", "updated_at"]) { user in
+                  "capacity", "routing_weight", "created_at", "updated_at"]) { user in
         [.uuid(user.id), .text(user.email), .text(user.name), .text(user.role.rawValue), .uuid(user.teamID),
-         .uuid(user.managerID), .text(nil), .bool(true), .bool(false), .integer(nil), .date(Date()), .date(Date())]
+         .uuid(user.managerID), .text(nil), .bool(true), .bool(user.isAway), .integer(user.capacity),
+         .integer(user.routingWeight), .date(Date()), .date(Date())]
     }
 
     public static let accounts = RowSpec<Account>(
@@ -95,7 +145,9 @@ public enum RowSpecs {
         columns: ["id", "person_id", "account_id", "owner_id", "campaign_id", "stage", "stage_changed_at", "priority",
                   "fit_score", "engagement_score", "definition_version", "routing_reason", "sla_due_at",
                   "first_action_at", "rejection_reason", "rejection_note", "recycle_reason", "recycle_note",
-                  "loss_reason", "opportunity_id", "created_at", "updated_at"]) { lead in
+                  "loss_reason", "opportunity_id", "created_at", "updated_at", "team_id", "routing_method",
+                  "qualified_at", "expires_at", "speed_to_lead_seconds", "speed_to_lead_business_seconds",
+                  "sla_met"]) { lead in
         let state = lead.lifecycle
         return [.uuid(lead.id), .uuid(lead.personID), .uuid(lead.accountID), .uuid(lead.ownerID),
                 .uuid(lead.campaignID), .text(state.stage.rawValue), .date(state.stageChangedAt),
@@ -103,6 +155,8 @@ public enum RowSpecs {
                 .text(lead.routingReason), .date(lead.slaDueAt), .date(lead.firstActionAt),
                 .text(state.rejectionReason), .text(state.rejectionNote), .text(state.recycleReason),
                 .text(state.recycleNote), .text(state.lossReason), .uuid(state.opportunityID), .date(lead.createdAt),
-                .date(state.stageChangedAt)]
+                .date(state.stageChangedAt), .uuid(lead.teamID), .text(lead.routingMethod?.rawValue),
+                .date(lead.qualifiedAt), .date(lead.expiresAt), .integer(lead.speedToLead?.wallSeconds),
+                .integer(lead.speedToLead?.businessSeconds), .bool(lead.speedToLead?.metSLA)]
     }
 }

@@ -18,6 +18,14 @@ public enum AccordMigrations {
         M0013_CreateSessions(),
         M0014_CreateSignInAttempts(),
         M0015_CreateLeadDefinitions(),
+        M0016_CreateBusinessCalendars(),
+        M0017_CreateSLAPolicies(),
+        M0018_AddHandoffToTeams(),
+        M0019_CreateRoutingRules(),
+        M0020_CreateRoutingPositions(),
+        M0021_CreateMQLTargets(),
+        M0022_AddRoutingWeightToUsers(),
+        M0023_AddHandoffToLeads(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -26,5 +34,7 @@ public enum AccordMigrations {
         CampaignCostModel.schema, TouchpointModel.schema, OpportunityModel.schema, ContactRoleModel.schema,
         LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
         SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
+        BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
+        MQLTargetModel.schema,
     ]
 }

@@ -23,7 +23,20 @@ public final class LeadModel: Model, @unchecked Sendable {
     @OptionalField(key: "definition_version") public var definitionVersion: Int?
     /// Why routing chose the owner, in words ("owner of the account").
     @OptionalField(key: "routing_reason") public var routingReason: String?
+    /// The team routing chose (through a territory rule or the owner's team).
+    @OptionalField(key: "team_id") public var teamID: UUID?
+    /// Core's `RoutingMethod` raw value.
+    @OptionalField(key: "routing_method") public var routingMethod: String?
+    /// When the lead became an MQL: the SLA clock starts here.
+    @OptionalField(key: "qualified_at") public var qualifiedAt: Date?
+    /// When the lead is recycled if nobody acts on it (the shelf life).
+    @OptionalField(key: "expires_at") public var expiresAt: Date?
     @OptionalField(key: "sla_due_at") public var slaDueAt: Date?
+    /// Speed to lead, wall-clock and business seconds from qualification to the first action.
+    @OptionalField(key: "speed_to_lead_seconds") public var speedToLeadSeconds: Int?
+    @OptionalField(key: "speed_to_lead_business_seconds") public var speedToLeadBusinessSeconds: Int?
+    /// Whether the first action came by the due time.
+    @OptionalField(key: "sla_met") public var slaMet: Bool?
     /// When the owner first acted (accept, reject, call, email, meeting): the SLA clock stops here.
     @OptionalField(key: "first_action_at") public var firstActionAt: Date?
     @OptionalField(key: "rejection_reason") public var rejectionReason: String?

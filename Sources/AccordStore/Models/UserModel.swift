@@ -21,6 +21,8 @@ public final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_away") public var isAway: Bool
     /// The most open leads routing gives this user; nil means no limit.
     @OptionalField(key: "capacity") public var capacity: Int?
+    /// Their share of round robin in their team; 0 takes them out of it.
+    @Field(key: "routing_weight") public var routingWeight: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -37,5 +39,6 @@ public final class UserModel: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.isActive = true
         self.isAway = false
+        self.routingWeight = 1
     }
 }

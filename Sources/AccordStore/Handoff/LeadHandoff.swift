@@ -1,0 +1,168 @@
+import AccordCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The calendar and SLA policy a team works under.
+public struct HandoffAgreement: Sendable {
+    public var calendar: BusinessCalendar
+    public var policy: SLAPolicy
+}
+
+/// The handoff of an MQL to sales: routing (decided by Core's `Router`), the due time on the team's
+/// business calendar, the shelf life, and speed to lead when the owner first acts. Call inside a write
+/// transaction: routing locks the chosen team's round-robin position until the transaction ends.
+public enum LeadHandoff {
+    /// Stages in which a lead counts against its owner's capacity.
+    public static let capacityStages: [LeadStage] = [.mql, .sal]
+
+    /// The agreement for a team: its own calendar and policy, else the defaults, else office hours in UTC
+    /// and the standard policy.
+    public static func agreement(teamID: UUID?, on database: any Database) async throws -> HandoffAgreement {
+        let team = try await teamID.asyncFlatMap { try await TeamModel.find($0, on: database) }
+        let calendarRow: BusinessCalendarModel? = if let id = team?.calendarID {
+            try await BusinessCalendarModel.find(id, on: database)
+        } else {
+            try await BusinessCalendarModel.query(on: database).filter(\.$isDefault == true).first()
+        }
+        let policyRow: SLAPolicyModel? = if let id = team?.slaPolicyID {
+            try await SLAPolicyModel.find(id, on: database)
+        } else {
+            try await SLAPolicyModel.query(on: database).filter(\.$isDefault == true).first()
+        }
+        return HandoffAgreement(calendar: try calendarRow?.calendar() ?? .officeHours(.gmt),
+                                policy: policyRow?.policy ?? .standard)
+    }
+
+    /// Routes a lead that has just become an MQL and starts its SLA clock. A lead that already has an owner
+    /// keeps them (assigned by hand); routing then only records the team and due time.
+    @discardableResult
+    public static func qualify(_ lead: LeadModel, at now: Date, on database: any Database) async throws -> RoutingDecision {
+        let decision: RoutingDecision
+        if let ownerID = lead.$owner.id, let owner = try await UserModel.find(ownerID, on: database) {
+            decision = RoutingDecision(ownerID: ownerID, teamID: owner.$team.id, method: .manual, ruleID: nil,
+                                       explanation: "assigned by hand to \(owner.name)")
+        } else {
+            decision = try await route(lead, on: database)
+        }
+        lead.$owner.id = decision.ownerID
+        lead.teamID = decision.teamID
+        lead.routingMethod = decision.method.rawValue
+        lead.routingReason = decision.explanation
+        try await startClock(lead, at: now, on: database)
+        return decision
+    }
+
+    /// Sets the qualification time, the due time for the lead's priority and the expiry, from the lead's team.
+    public static func startClock(_ lead: LeadModel, at now: Date, on database: any Database) async throws {
+        let agreement = try await agreement(teamID: lead.teamID, on: database)
+        let priority = lead.priority.flatMap(LeadPriority.init(rawValue:))
+        lead.qualifiedAt = now
+        lead.slaDueAt = agreement.policy.dueTime(for: priority, qualifiedAt: now, on: agreement.calendar)
+        lead.expiresAt = agreement.policy.expiry(qualifiedAt: now)
+        lead.firstActionAt = nil
+        lead.speedToLeadSeconds = nil
+        lead.speedToLeadBusinessSeconds = nil
+        lead.slaMet = nil
+    }
+
+    /// Stops the SLA clock at the owner's first action and records speed to lead; later actions change nothing.
+    public static func recordFirstAction(_ lead: LeadModel, at moment: Date, on database: any Database) async throws {
+        guard lead.firstActionAt == nil else { return }
+        lead.firstActionAt = moment
+        guard let qualifiedAt = lead.qualifiedAt else { return }
+        let agreement = try await agreement(teamID: lead.teamID, on: database)
+        let speed = SpeedToLead(qualifiedAt: qualifiedAt, firstActionAt: moment, dueAt: lead.slaDueAt,
+                                calendar: agreement.calendar)
+        lead.speedToLeadSeconds = speed.wallSeconds
+        lead.speedToLeadBusinessSeconds = speed.businessSeconds
+        lead.slaMet = speed.metSLA
+    }
+
+    /// Who would get this lead now, without changing anything (the round-robin position is read, not advanced).
+    public static func preview(_ lead: LeadModel, on database: any Database) async throws -> RoutingDecision {
+        let (router, target) = try await inputs(for: lead, on: database)
+        switch router.plan(target) {
+        case let .decided(decision):
+            return decision
+        case let .team(teamID, rule, notes):
+            var state = try await RoutingPositionModel.find(teamID, on: database)
+                .flatMap { StoredJSON.decode(RoundRobinState.self, $0.credits) } ?? RoundRobinState()
+            return router.assign(in: teamID, rule: rule, notes: notes, state: &state)
+        }
+    }
+
+    static func route(_ lead: LeadModel, on database: any Database) async throws -> RoutingDecision {
+        let (router, target) = try await inputs(for: lead, on: database)
+        switch router.plan(target) {
+        case let .decided(decision):
+            return decision
+        case let .team(teamID, rule, notes):
+            var state = try await lockPosition(of: teamID, on: database)
+            let decision = router.assign(in: teamID, rule: rule, notes: notes, state: &state)
+            try await Catalog.sqlDatabase(database).update(RoutingPositionModel.schema)
+                .set("credits", to: StoredJSON.text(state))
+                .set(SQLIdentifier("assigned"), to: SQLRaw("assigned + \(decision.method == .roundRobin ? 1 : 0)"))
+                .set("updated_at", to: Date())
+                .where("team_id", .equal, teamID).run()
+            return decision
+        }
+    }
+
+    /// The team's round-robin position, created if missing and locked (`FOR UPDATE`) on PostgreSQL; SQLite's
+    /// write transaction already holds the database's one write lock.
+    static func lockPosition(of teamID: UUID, on database: any Database) async throws -> RoundRobinState {
+        let sql = try Catalog.sqlDatabase(database)
+        try await sql.insert(into: RoutingPositionModel.schema).columns("team_id", "credits", "assigned", "updated_at")
+            .values(SQLBind(teamID), SQLBind("{\"credits\":{}}"), SQLBind(0), SQLBind(Date()))
+            .ignoringConflicts(with: "team_id").run()
+        let row = try await sql.select().column("credits").from(RoutingPositionModel.schema)
+            .where("team_id", .equal, teamID).for(.update).first()
+        let text = try row?.decode(column: "credits", as: String.self) ?? ""
+        return StoredJSON.decode(RoundRobinState.self, text) ?? RoundRobinState()
+    }
+
+    /// Everything routing reads: rules, sales people with their open-lead counts, team names, the lead's account.
+    static func inputs(for lead: LeadModel, on database: any Database) async throws -> (Router, RoutingTarget) {
+        let rules = try await RoutingRuleModel.query(on: database).filter(\.$isActive == true).all().map(\.rule)
+        let users = try await UserModel.query(on: database)
+            .filter(\.$role ~~ [UserRole.rep.rawValue, UserRole.salesManager.rawValue]).all()
+        let load = try await openLeadCounts(on: database)
+        let people = users.map { user in
+            RoutingCandidate(id: user.id!, name: user.name, role: UserRole(rawValue: user.role) ?? .rep,
+                             teamID: user.$team.id, isActive: user.isActive, isAway: user.isAway,
+                             capacity: user.capacity, openLeads: load[user.id!] ?? 0, weight: user.routingWeight)
+        }
+        let teams = try await TeamModel.query(on: database).all()
+        let router = Router(rules: rules, people: people,
+                            teamNames: Dictionary(uniqueKeysWithValues: teams.map { ($0.id!, $0.name) }))
+        var target = RoutingTarget()
+        if let accountID = lead.$account.id, let account = try await AccountModel.find(accountID, on: database) {
+            target = RoutingTarget(accountName: account.name, accountOwnerID: account.$owner.id, country: account.country,
+                                   industry: account.industry, employeeCount: account.employeeCount)
+        }
+        return (router, target)
+    }
+
+    /// Leads in `mql` or `sal` per owner, counted in the database.
+    public static func openLeadCounts(on database: any Database) async throws -> [UUID: Int] {
+        let rows = try await Catalog.sqlDatabase(database).select()
+            .column("owner_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "open")
+            .from(LeadModel.schema)
+            .where("stage", .in, capacityStages.map(\.rawValue))
+            .where("owner_id", .isNot, SQLLiteral.null)
+            .groupBy("owner_id").all()
+        var counts: [UUID: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "owner_id", as: UUID.self)] = try row.decode(column: "open", as: Int.self)
+        }
+        return counts
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,50 @@
+import AccordCore
+import FluentKit
+import Foundation
+
+/// An SLA policy: business minutes to the first action per priority, and the shelf life in days.
+public final class SLAPolicyModel: Model, @unchecked Sendable {
+    public static let schema = "sla_policies"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "response_minutes_a") public var responseMinutesA: Int
+    @Field(key: "response_minutes_b") public var responseMinutesB: Int
+    @Field(key: "response_minutes_c") public var responseMinutesC: Int
+    @Field(key: "response_minutes_d") public var responseMinutesD: Int
+    @Field(key: "shelf_life_days") public var shelfLifeDays: Int
+    /// The policy of teams that have none.
+    @Field(key: "is_default") public var isDefault: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, name: String, policy: SLAPolicy, isDefault: Bool = false) {
+        self.id = id ?? TimeOrderedID.make()
+        self.name = name
+        self.isDefault = isDefault
+        set(policy)
+    }
+
+    public func set(_ policy: SLAPolicy) {
+        setResponse(policy.responseMinutes)
+        shelfLifeDays = policy.shelfLifeDays
+    }
+
+    public func setResponse(_ minutes: [LeadPriority: Int]) {
+        responseMinutesA = minutes[.a] ?? 60
+        responseMinutesB = minutes[.b] ?? 240
+        responseMinutesC = minutes[.c] ?? 480
+        responseMinutesD = minutes[.d] ?? 1_440
+    }
+
+    public var responseMinutes: [LeadPriority: Int] {
+        [.a: responseMinutesA, .b: responseMinutesB, .c: responseMinutesC, .d: responseMinutesD]
+    }
+
+    /// The policy as Core's value.
+    public var policy: SLAPolicy {
+        SLAPolicy(responseMinutes: responseMinutes, shelfLifeDays: shelfLifeDays)
+    }
+}
