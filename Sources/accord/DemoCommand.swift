@@ -46,8 +46,9 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try await Store.open(configuration.database, logger: CommandEnvironment.logger(configuration))
         do {
             try await store.migrate()
-            let day = asOf.flatMap(CalendarDate.parse) ?? CalendarDate.startOfDay(Date())
-            let summary = try await DemoLoading.load(scale: scale, seed: seed, asOf: day, into: store, truthFile: truth)
+            // The end of the given day, or now: nothing the demo records lies in the future.
+            let instant = asOf.flatMap(CalendarDate.parse)?.addingTimeInterval(86_399) ?? Date()
+            let summary = try await DemoLoading.load(scale: scale, seed: seed, asOf: instant, into: store, truthFile: truth)
             print(summary)
         } catch {
             await store.close()
@@ -59,12 +60,12 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// Generating, writing and reporting the demo, shared by `demo` and `serve --demo`.
 enum DemoLoading {
-    /// Loads the demo and returns a summary of what was created.
+    /// Loads the demo simulated up to the instant `asOf` and returns a summary of what was created.
     static func load(scale: Double, seed: UInt64, asOf: Date, into store: Store, truthFile: String?) async throws
         -> String {
         try await DemoWriter.requireEmpty(store.database)
         let started = Date()
-        let company = DemoCompany.generate(scale: scale, seed: seed, asOf: asOf.addingTimeInterval(86_399))
+        let company = DemoCompany.generate(scale: scale, seed: seed, asOf: asOf)
         let generated = Date()
         let progress = ProgressLine(total: company.rowCount)
         try await DemoWriter.write(company, to: store.database) { progress.update($0) }

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await store.migrate()
             do {
                 try await DemoWriter.requireEmpty(store.database)
-                print(try await DemoLoading.load(scale: 1, seed: 42, asOf: CalendarDate.startOfDay(Date()), into: store,
+                print(try await DemoLoading.load(scale: 1, seed: 42, asOf: Date(), into: store,
                                                  truthFile: nil))
             } catch let error as AccordError where error.code == "conflict" {
                 print("The database already holds data; serving it as it is (the demo loads only into an empty one).")

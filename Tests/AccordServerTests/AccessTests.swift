@@ -87,6 +87,7 @@ import Vapor
             let definition = try await app.create("/api/v1/definitions",
                                                   #"{"name": "v1", "definition": \#(LeadDefinition.exampleJSON)}"#)
             let ids = ["{personId}": person, "{definitionId}": definition]
+            let settings = try await HandoffFixture.settingIDs(app)
             var checked = 0
             for role in UserRole.allCases {
                 let made = try await app.makeUser(role: role, team: role.side == .sales ? "North" : nil)
@@ -98,6 +99,9 @@ import Vapor
                     var path = route.openAPIPath
                     for (placeholder, id) in ids { path = path.replacingOccurrences(of: placeholder, with: id) }
                     if path.hasSuffix("/diff") { path += "?against=\(definition)" }
+                    for (slug, id) in settings where path.hasPrefix("/settings/\(slug)/") {
+                        path = path.replacingOccurrences(of: "{settingId}", with: id)
+                    }
                     // A record outside a caller's scope is, to them, not there.
                     let outsideScope = path.contains(person) && response404Allowed(role)
                     let response = try await browser.request(.GET, path)

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import AccordStore
 #endif
 import Testing
 
@@ -45,11 +46,11 @@ import Testing
         let environment = ["ACCORD_DB": folder + "/accord.sqlite"]
         let first = try Accord.run(["migrate"], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("Applied 15 migration(s)"))
+        #expect(first.stdout.contains("Applied \(AccordMigrations.all.count) migration(s)"))
         let second = try Accord.run(["migrate"], environment: environment)
         #expect(second.stdout.contains("Nothing to do"))
         let reverted = try Accord.run(["migrate", "--revert-last-batch"], environment: environment)
-        #expect(reverted.stdout.contains("Reverted 15 migration(s)"))
+        #expect(reverted.stdout.contains("Reverted \(AccordMigrations.all.count) migration(s)"))
     }
 
     @Test("the first admin is added from the command line; a token is printed alone and then works until revoked")

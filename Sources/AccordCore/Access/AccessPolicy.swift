@@ -6,10 +6,12 @@
 /// - Marketers and marketing managers see every lead's status and story but cannot accept, reject or
 ///   reassign; they run campaigns and feed persons and touchpoints.
 /// - Sales managers overturn disputed rejections and reassign; managers and admins read the audit trail.
-/// - Only admins manage users, tokens and configuration.
+/// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
+///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
     /// Moves only sales may make, on leads they own (or their team owns).
-    static let salesMoves: Set<String> = ["accept", "reject", "qualify_for_sales", "convert", "win", "lose", "disqualify"]
+    static let salesMoves: Set<String> = ["accept", "reject", "qualify_for_sales", "convert", "win", "lose", "disqualify",
+                                          "log_activity"]
 
     public static func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> AccessDecision {
         if let refusal = scopeRefusal(principal.scopes, action, resource) { return .forbidden(refusal) }
@@ -27,6 +29,14 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .audit, _):
             return .forbidden("The audit trail is for managers and admins.")
+        case (_, .settings, .read):
+            return .allowed(.all)
+        case (_, .settings, _):
+            return .forbidden("Only admins change teams, calendars, SLA policies, routing rules and targets.")
+        case (.salesManager, .leads, .move("route")):
+            return .allowed(own)
+        case (_, .leads, .move("route")):
+            return .forbidden("Leads are routed again by sales managers and admins.")
         case (_, .campaigns, .read), (_, .definitions, .read):
             return .allowed(.all)
         case (.salesManager, .definitions, _), (.marketingManager, .definitions, _):
@@ -72,7 +82,7 @@ public enum AccessPolicy {
             return scopes.contains(.read) || scopes.contains(.write) ? nil : "This token has no read scope."
         case .create where resource == .touchpoints || resource == .persons:
             return scopes.contains(.write) || scopes.contains(.ingest) ? nil : "This token may not write."
-        case .create, .update, .move:
+        case .create, .update, .delete, .move:
             return scopes.contains(.write) ? nil : "This token may not write."
         case .manage:
             return "Managing users and tokens needs a token with the admin scope."

@@ -27,6 +27,8 @@ public struct Principal: Sendable, Equatable {
 /// The kinds of record the policy speaks about.
 public enum Resource: String, Sendable, CaseIterable {
     case accounts, persons, campaigns, touchpoints, opportunities, leads, audit, users, tokens, definitions
+    /// The handoff agreement: teams, business calendars, SLA policies, routing rules, MQL targets.
+    case settings
 }
 
 /// What a request wants to do.
@@ -34,6 +36,8 @@ public enum Action: Sendable, Hashable {
     case read
     case create
     case update
+    /// Removing a record (configuration only; business records are never deleted through the API).
+    case delete
     /// A lead lifecycle move, by its name (`accept`, `reject`, …).
     case move(String)
     /// Users, tokens and configuration.

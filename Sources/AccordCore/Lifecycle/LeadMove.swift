@@ -75,3 +75,30 @@ public enum LeadMove: Sendable, Equatable {
         }
     }
 }
+
+/// A sales activity logged on a lead from the queue: a call, an email or a meeting. It becomes a sales
+/// touchpoint of the lead's person and stops the SLA clock if it still runs.
+public struct ActivityInput: Sendable {
+    public var kind: TouchpointKind
+    public var occurredAt: Date
+    public var note: String?
+
+    public init(kind: TouchpointKind, occurredAt: Date, note: String?) {
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.note = note
+    }
+
+    public static func read(_ json: JSONValue, now: Date) throws(AccordError) -> ActivityInput {
+        var reader = FieldReader(json)
+        let kind = reader.vocabulary("kind", TouchpointKind.self, required: true).value
+        if let kind, !SpeedToLead.actionKinds.contains(kind) {
+            reader.problem("kind", "must be one of call, email, meeting")
+        }
+        let occurredAt = reader.time("occurredAt").value ?? now
+        if occurredAt > now.addingTimeInterval(300) { reader.problem("occurredAt", "must not be in the future") }
+        let note = reader.string("note", maxLength: 2_000).value
+        try reader.finish(entity: "activity")
+        return ActivityInput(kind: kind!, occurredAt: occurredAt, note: note)
+    }
+}

@@ -18,3 +18,17 @@ public enum LeadUrgency {
          slaDueAt?.timeIntervalSince1970 ?? .greatestFiniteMagnitude)
     }
 }
+
+/// How fresh a waiting lead still is: the share of its response time left, in business time.
+public enum Freshness {
+    /// `left` business seconds of `total`, clamped to 0…1.
+    public static func share(left: TimeInterval, of total: TimeInterval) -> Double {
+        guard total > 0 else { return 0 }
+        return min(1, max(0, left / total))
+    }
+
+    /// `fresh` (more than half left), `aging` (a quarter to a half), `stale` (less).
+    public static func label(_ share: Double) -> String {
+        share > 0.5 ? "fresh" : share >= 0.25 ? "aging" : "stale"
+    }
+}

@@ -94,9 +94,7 @@ public struct RoutingRuleInput: Sendable {
             minimumEmployees: reader.integer("minEmployees", in: 0...10_000_000),
             maximumEmployees: reader.integer("maxEmployees", in: 0...10_000_000),
             isActive: reader.notNull("isActive", reader.bool("isActive")))
-        if let minimum = input.minimumEmployees.value, let maximum = input.maximumEmployees.value, minimum > maximum {
-            reader.problem("maxEmployees", "must not be less than minEmployees (\(minimum))")
-        }
+        // minEmployees ≤ maxEmployees is checked with the stored values, where a PATCH changes only one of them.
         reader.rejectUnknownFields(entity: "routing rule")
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()

@@ -125,6 +125,8 @@ public struct CalendarInput: Sendable {
     public var timeZone: FieldValue<TimeZone>
     public var week: FieldValue<[[WorkingHours]]>
     public var holidays: FieldValue<[Holiday]>
+    /// The calendar of teams that have none.
+    public var isDefault: FieldValue<Bool>
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> CalendarInput {
         var reader = FieldReader(json)
@@ -149,10 +151,11 @@ public struct CalendarInput: Sendable {
         case let raw?:
             holidays = BusinessCalendarRules.readHolidays(raw, path: "holidays", into: &report).map(FieldValue.value) ?? .absent
         }
+        let isDefault = reader.notNull("isDefault", reader.bool("isDefault"))
         reader.rejectUnknownFields(entity: "calendar")
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()
-        return CalendarInput(name: name, timeZone: timeZone, week: week, holidays: holidays)
+        return CalendarInput(name: name, timeZone: timeZone, week: week, holidays: holidays, isDefault: isDefault)
     }
 }
 

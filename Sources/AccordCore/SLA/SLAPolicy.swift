@@ -34,6 +34,14 @@ public struct SLAPolicy: Sendable, Hashable {
 
 /// How fast a lead got its first action: wall-clock and business time, and whether the SLA was met.
 public struct SpeedToLead: Sendable, Hashable {
+    /// Sales touches that count as the owner acting on a lead (besides accepting or rejecting it).
+    public static let actionKinds: Set<TouchpointKind> = [.call, .email, .meeting]
+
+    /// Whether a touch stops the SLA clock of the person's waiting lead qualified at `qualifiedAt`.
+    public static func stopsClock(side: Side, kind: TouchpointKind, at moment: Date, qualifiedAt: Date?) -> Bool {
+        side == .sales && actionKinds.contains(kind) && moment >= (qualifiedAt ?? .distantPast)
+    }
+
     public var wallSeconds: Int
     public var businessSeconds: Int
     public var metSLA: Bool

@@ -8,7 +8,7 @@ public enum RelativeTime {
         return seconds >= 0 ? "due in \(text)" : "\(text) overdue"
     }
 
-    static func span(_ seconds: TimeInterval) -> String {
+    public static func span(_ seconds: TimeInterval) -> String {
         switch seconds {
         case ..<3_600: "\(max(1, Int(seconds / 60))) min"
         case ..<172_800: "\(Int(seconds / 3_600)) h"

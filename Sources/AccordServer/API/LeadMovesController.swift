@@ -29,7 +29,11 @@ struct LeadMovesController: RouteCollection {
     }
 
     @Sendable static func move(_ request: Request) async throws -> LeadsResource.DTO {
-        let move = try LeadMoveInput.read(try request.jsonBody())
+        try await perform(try LeadMoveInput.read(try request.jsonBody()), request: request)
+    }
+
+    /// Makes a move on the lead named in the path, as the caller, audited; the queue page's buttons call it too.
+    static func perform(_ move: LeadMove, request: Request) async throws -> LeadsResource.DTO {
         let visible = try request.authorize(.read, .leads)
         let allowed = try request.authorize(.move(move.name), .leads)
         return try await request.db.writeTransaction { database in
@@ -42,8 +46,10 @@ struct LeadMovesController: RouteCollection {
             let now = Date()
             let next = try LeadLifecycle().apply(move, to: lead.lifecycleState, at: now)
             lead.apply(next)
-            if lead.firstActionAt == nil, move.stopsSLAClock {
-                lead.firstActionAt = now  // the SLA clock stops at the first action
+            if move == .qualify {
+                try await LeadHandoff.qualify(lead, at: now, on: database)  // routed at once, with a due time
+            } else if move.stopsSLAClock {
+                try await LeadHandoff.recordFirstAction(lead, at: now, on: database)
             }
             try await lead.save(on: database)
             return try await ResourceController<LeadsResource>.audited(

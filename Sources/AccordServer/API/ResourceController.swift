@@ -29,10 +29,18 @@ protocol APIResource: Sendable {
     static func dtos(_ models: [Model], on database: any Database) async throws -> [DTO]
     static func create(_ body: JSONValue, on database: any Database) async throws -> Model
     static func update(_ model: Model, with body: JSONValue, on database: any Database) async throws
+    /// Whether `DELETE` is offered (configuration records only); `delete` may refuse with a conflict.
+    static var isDeletable: Bool { get }
+    static func delete(_ model: Model, on database: any Database) async throws
 }
 
 extension APIResource {
     static var updateSchema: JSONSchema { APISchemas.patch(createSchema) }
+    static var isDeletable: Bool { false }
+
+    static func delete(_ model: Model, on database: any Database) async throws {
+        try await model.delete(on: database)
+    }
 
     static func dtos(_ models: [Model], on database: any Database) async throws -> [DTO] {
         var result: [DTO] = []
@@ -93,6 +101,26 @@ struct ResourceController<R: APIResource>: RouteCollection {
                 409: APISchemas.problem("A unique field is taken"),
                 422: APISchemas.problem("Fields are invalid; every problem is listed"),
             ]))
+        guard R.isDeletable else { return }
+        item.delete(use: Self.delete).requires(.delete, R.resource).openAPI(.init(
+            tags: [R.path], summary: "Remove a \(R.name)", operationId: "delete\(Self.operationSuffix)", responses: [
+                204: .b(OpenAPI.Response(description: "The \(R.name) was removed")),
+                404: APISchemas.problem("No such \(R.name)"),
+                409: APISchemas.problem("The \(R.name) is still in use"),
+            ]))
+    }
+
+    @Sendable static func delete(_ request: Request) async throws -> HTTPStatus {
+        let visible = try request.authorize(.read, R.resource)
+        try await request.db.writeTransaction { database in
+            let model = try await find(request, within: visible, on: database)
+            let before = try Self.json(try await R.dto(model, on: database))
+            try await translatingConstraints { try await R.delete(model, on: database) }
+            try await AuditTrail.record(request.auditActor, entity: R.name, id: try model.requireID(), action: "delete",
+                                        changes: FieldChanges.diff(before: before, after: .null), reason: nil,
+                                        requestID: request.id, on: database)
+        }
+        return .noContent
     }
 
     static var operationSuffix: String { R.title.replacingOccurrences(of: " ", with: "") }

@@ -66,15 +66,23 @@ public enum AccordApplication {
         try routes.register(collection: ResourceController<OpportunitiesResource>())
         try routes.register(collection: ResourceController<LeadsResource>())
         try routes.register(collection: LeadMovesController())
+        try routes.register(collection: LeadHandoffController())
         try routes.register(collection: AuditController())
         try routes.register(collection: ResourceController<UsersResource>())
         try routes.register(collection: UserActionsController())
         try routes.register(collection: DefinitionsController())
+        try routes.register(collection: ResourceController<TeamsResource>())
+        try routes.register(collection: ResourceController<CalendarsResource>())
+        try routes.register(collection: ResourceController<SLAPoliciesResource>())
+        try routes.register(collection: ResourceController<RoutingRulesResource>())
+        try routes.register(collection: ResourceController<MQLTargetsResource>())
         try routes.register(collection: HomePage())
         try routes.register(collection: SignInPages())
         try routes.register(collection: ListPages())
         try routes.register(collection: DefinitionPages())
         try routes.register(collection: PersonPage())
+        try routes.register(collection: QueuePages())
+        try routes.register(collection: SettingsPages())
     }
 
     /// The folder holding `Resources/Views` and `Public`: configured, or the copy SwiftPM built beside the binary.

@@ -10,6 +10,9 @@ public enum Ownership: Sendable {
     case none
     /// The row's own owner column (`owner_id` of leads, accounts, opportunities).
     case owner(column: String)
+    /// The row's owner, or, while it has none, the team it was routed to (leads: a manager sees their
+    /// team's unassigned leads).
+    case ownerOrTeam(owner: String, team: String)
     /// Through the account it belongs to (persons: `account_id`).
     case account(column: String)
     /// Through the person it is about (touchpoints: `person_id`).
@@ -26,6 +29,11 @@ extension QueryBuilder {
             return self
         case let .owner(column):
             return filter(.sql(embed: "\(ident: column) IN (\(owners))"))
+        case let .ownerOrTeam(owner, team):
+            guard case let .team(teamID) = scope else { return filter(.sql(embed: "\(ident: owner) IN (\(owners))")) }
+            return filter(.sql(embed: """
+                (\(ident: owner) IN (\(owners)) OR (\(ident: owner) IS NULL AND \(ident: team) = \(bind: teamID)))
+                """))
         case let .account(column):
             return filter(.sql(embed: "\(ident: column) IN (\(RowScopeFilter.accounts(owners)))"))
         case let .person(column):

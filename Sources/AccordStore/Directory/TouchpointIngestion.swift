@@ -91,6 +91,7 @@ public enum TouchpointIngestion {
             }
         }
         let created = fresh.count - lost
+        try await LeadHandoff.recordSalesActions(fresh, on: database)  // a logged call stops the SLA clock
         return Result(ids: ids, created: created, duplicates: items.count - created)
     }
 

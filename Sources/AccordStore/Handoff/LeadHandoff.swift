@@ -45,12 +45,17 @@ public enum LeadHandoff {
         } else {
             decision = try await route(lead, on: database)
         }
+        record(decision, on: lead)
+        try await startClock(lead, at: now, on: database)
+        return decision
+    }
+
+    /// Writes routing's answer onto the lead: owner, team, method and the explanation shown with it.
+    static func record(_ decision: RoutingDecision, on lead: LeadModel) {
         lead.$owner.id = decision.ownerID
         lead.teamID = decision.teamID
         lead.routingMethod = decision.method.rawValue
         lead.routingReason = decision.explanation
-        try await startClock(lead, at: now, on: database)
-        return decision
     }
 
     /// Sets the qualification time, the due time for the lead's priority and the expiry, from the lead's team.
@@ -77,6 +82,44 @@ public enum LeadHandoff {
         lead.speedToLeadSeconds = speed.wallSeconds
         lead.speedToLeadBusinessSeconds = speed.businessSeconds
         lead.slaMet = speed.metSLA
+    }
+
+    /// Stops the clock of waiting leads whose person got a sales call, email or meeting in `touches`
+    /// (from the API or a batch), at the earliest such touch after the lead was qualified.
+    public static func recordSalesActions(_ touches: [Touchpoint], on database: any Database) async throws {
+        let actions = touches.filter { $0.side == .sales && SpeedToLead.actionKinds.contains($0.kind) }
+        guard !actions.isEmpty else { return }
+        let byPerson = Dictionary(grouping: actions, by: \.personID)
+        let persons = Array(byPerson.keys)
+        for start in stride(from: 0, to: persons.count, by: 1_000) {
+            let chunk = Array(persons[start..<min(start + 1_000, persons.count)])
+            let waiting = try await LeadModel.query(on: database).filter(\.$person.$id ~~ chunk)
+                .filter(\.$stage == LeadStage.mql.rawValue).filter(\.$firstActionAt == nil).all()
+            for lead in waiting {
+                let first = byPerson[lead.$person.id, default: []]
+                    .filter { SpeedToLead.stopsClock(side: $0.side, kind: $0.kind, at: $0.occurredAt,
+                                                     qualifiedAt: lead.qualifiedAt) }
+                    .map(\.occurredAt).min()
+                guard let first else { continue }
+                try await recordFirstAction(lead, at: first, on: database)
+                try await lead.save(on: database)
+            }
+        }
+    }
+
+    /// Routes a waiting lead again (after rules or availability changed, or when it is unassigned): a new owner
+    /// gets a fresh response time from now; speed to lead still counts from the original qualification.
+    @discardableResult
+    public static func reroute(_ lead: LeadModel, at now: Date, on database: any Database) async throws -> RoutingDecision {
+        lead.$owner.id = nil
+        let decision = try await route(lead, on: database)
+        record(decision, on: lead)
+        if lead.firstActionAt == nil {
+            let agreement = try await agreement(teamID: lead.teamID, on: database)
+            lead.slaDueAt = agreement.policy.dueTime(for: lead.priority.flatMap(LeadPriority.init(rawValue:)),
+                                                     qualifiedAt: now, on: agreement.calendar)
+        }
+        return decision
     }
 
     /// Who would get this lead now, without changing anything (the round-robin position is read, not advanced).
@@ -164,5 +207,42 @@ extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+/// How much waits for one owner: leads waiting for a first action, of those overdue, and open (`mql`, `sal`).
+public struct QueueCount: Sendable {
+    public var waiting = 0
+    public var overdue = 0
+    public var open = 0
+
+    public init() {}
+}
+
+extension LeadHandoff {
+    /// Queue counts per owner, aggregated in the database.
+    public static func queueCounts(owners: [UUID], now: Date, on database: any Database) async throws -> [UUID: QueueCount] {
+        guard !owners.isEmpty else { return [:] }
+        let sql = try Catalog.sqlDatabase(database)
+        let waiting: SQLQueryString = "\(ident: "stage") = \(bind: LeadStage.mql.rawValue) AND \(ident: "first_action_at") IS NULL"
+        let rows = try await sql.raw("""
+            SELECT \(ident: "owner_id"),
+              SUM(CASE WHEN \(waiting) THEN 1 ELSE 0 END) AS \(ident: "waiting"),
+              SUM(CASE WHEN \(waiting) AND \(ident: "sla_due_at") < \(bind: now) THEN 1 ELSE 0 END) AS \(ident: "overdue"),
+              COUNT(*) AS \(ident: "open")
+            FROM \(ident: LeadModel.schema)
+            WHERE \(ident: "stage") IN (\(binds: capacityStages.map(\.rawValue)))
+              AND \(ident: "owner_id") IN (\(binds: owners))
+            GROUP BY \(ident: "owner_id")
+            """).all()
+        var result: [UUID: QueueCount] = [:]
+        for row in rows {
+            var count = QueueCount()
+            count.waiting = try row.decode(column: "waiting", as: Int?.self) ?? 0
+            count.overdue = try row.decode(column: "overdue", as: Int?.self) ?? 0
+            count.open = try row.decode(column: "open", as: Int.self)
+            result[try row.decode(column: "owner_id", as: UUID.self)] = count
+        }
+        return result
     }
 }

@@ -22,8 +22,15 @@ struct LeadsResource: APIResource {
         var engagementScore: Double
         var definitionVersion: Int?
         var routingReason: String?
+        var teamId: UUID?
+        var routingMethod: String?
+        var qualifiedAt: Date?
         var slaDueAt: Date?
+        var expiresAt: Date?
         var firstActionAt: Date?
+        var speedToLeadSeconds: Int?
+        var speedToLeadBusinessSeconds: Int?
+        var slaMet: Bool?
         var rejectionReason: String?
         var rejectionNote: String?
         var recycleReason: String?
@@ -37,7 +44,7 @@ struct LeadsResource: APIResource {
     static let name = "lead"
     static let path = "leads"
     static let resource = Resource.leads
-    static let ownership = Ownership.owner(column: "owner_id")
+    static let ownership = Ownership.ownerOrTeam(owner: "owner_id", team: "team_id")
 
     static var createSchema: JSONSchema {
         .object(properties: [
@@ -60,19 +67,29 @@ struct LeadsResource: APIResource {
             "id": APISchemas.uuid(), "personId": APISchemas.uuid(), "stage": APISchemas.choice(LeadStage.self),
             "stageChangedAt": .string(format: .dateTime), "fitScore": .integer, "engagementScore": .number,
         ]
-        for key in ["accountId", "ownerId", "campaignId", "opportunityId"] { properties[key] = APISchemas.uuid(required: false) }
+        for key in ["accountId", "ownerId", "campaignId", "opportunityId", "teamId"] {
+            properties[key] = APISchemas.uuid(required: false)
+        }
         for key in ["priority", "routingReason", "rejectionReason", "rejectionNote", "recycleReason", "recycleNote",
                     "lossReason"] { properties[key] = .string(required: false) }
-        for key in ["slaDueAt", "firstActionAt", "createdAt", "updatedAt"] {
+        properties["routingMethod"] = .string(required: false, allowedValues: [
+            "account_owner", "round_robin", "team_manager", "manual", "unassigned",
+        ].map { AnyCodable($0) })
+        for key in ["qualifiedAt", "slaDueAt", "expiresAt", "firstActionAt", "createdAt", "updatedAt"] {
             properties[key] = .string(format: .dateTime, required: false)
         }
         properties["definitionVersion"] = .integer(required: false)
+        properties["speedToLeadSeconds"] = .integer(required: false, description: "Wall-clock seconds to the first action")
+        properties["speedToLeadBusinessSeconds"] = .integer(required: false,
+                                                             description: "Business seconds to the first action")
+        properties["slaMet"] = .boolean(required: false, description: "Whether the first action came by slaDueAt")
         return .object(properties: properties)
     }
 
     static let filters: [ListFilter<LeadModel>] = [
         .choice("stage", column: "stage", LeadStage.self, "Leads in these stages"),
         .id("ownerId", column: "owner_id", "Leads owned by this user"),
+        .id("teamId", column: "team_id", "Leads routed to this team"),
         .id("personId", column: "person_id", "Leads of this person"),
         .id("accountId", column: "account_id", "Leads at this account"),
         .id("campaignId", column: "campaign_id", "Leads from this campaign"),
@@ -83,8 +100,10 @@ struct LeadsResource: APIResource {
         DTO(id: model.id!, personId: model.$person.id, accountId: model.$account.id, ownerId: model.$owner.id,
             campaignId: model.$campaign.id, stage: model.stage, stageChangedAt: model.stageChangedAt,
             priority: model.priority, fitScore: model.fitScore, engagementScore: model.engagementScore,
-            definitionVersion: model.definitionVersion, routingReason: model.routingReason, slaDueAt: model.slaDueAt,
-            firstActionAt: model.firstActionAt, rejectionReason: model.rejectionReason,
+            definitionVersion: model.definitionVersion, routingReason: model.routingReason, teamId: model.teamID,
+            routingMethod: model.routingMethod, qualifiedAt: model.qualifiedAt, slaDueAt: model.slaDueAt,
+            expiresAt: model.expiresAt, firstActionAt: model.firstActionAt, speedToLeadSeconds: model.speedToLeadSeconds,
+            speedToLeadBusinessSeconds: model.speedToLeadBusinessSeconds, slaMet: model.slaMet, rejectionReason: model.rejectionReason,
             rejectionNote: model.rejectionNote, recycleReason: model.recycleReason, recycleNote: model.recycleNote,
             lossReason: model.lossReason, opportunityId: model.$opportunity.id, createdAt: model.createdAt,
             updatedAt: model.updatedAt)
@@ -112,7 +131,14 @@ struct LeadsResource: APIResource {
         var report = ValidationReport()
         try await checkReferences(input, into: &report, on: database)
         try report.throwIfInvalid()
+        let previousOwner = model.$owner.id
         apply(input, to: model)
+        if input.ownerID.isPresent, model.$owner.id != previousOwner {
+            let owner = try await model.$owner.id.asyncMap { try await UserModel.find($0, on: database) } ?? nil
+            model.routingMethod = owner == nil ? RoutingMethod.unassigned.rawValue : RoutingMethod.manual.rawValue
+            model.routingReason = owner.map { "assigned by hand to \($0.name)" } ?? "unassigned by hand"
+            if let team = owner?.$team.id { model.teamID = team }
+        }
         try await model.save(on: database)
     }
 

@@ -20,6 +20,7 @@ struct UsersResource: APIResource {
         var isActive: Bool
         var isAway: Bool
         var capacity: Int?
+        var routingWeight: Int
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -35,6 +36,7 @@ struct UsersResource: APIResource {
             "role": APISchemas.choice(UserRole.self), "teamId": APISchemas.uuid(required: false, nullable: true),
             "managerId": APISchemas.uuid(required: false, nullable: true), "isAway": .boolean(required: false),
             "capacity": .integer(required: false, nullable: true, minimum: (0, exclusive: false)),
+            "routingWeight": .integer(required: false, maximum: (100, exclusive: false), minimum: (0, exclusive: false)),
             "password": .string(format: .password, minLength: 10),
         ], additionalProperties: .init(false))
     }
@@ -46,6 +48,7 @@ struct UsersResource: APIResource {
             "teamId": APISchemas.uuid(required: false, nullable: true),
             "managerId": APISchemas.uuid(required: false, nullable: true), "isAway": .boolean(required: false),
             "capacity": .integer(required: false, nullable: true, minimum: (0, exclusive: false)),
+            "routingWeight": .integer(required: false, maximum: (100, exclusive: false), minimum: (0, exclusive: false)),
         ], additionalProperties: .init(false))
     }
 
@@ -54,6 +57,7 @@ struct UsersResource: APIResource {
             "id": APISchemas.uuid(), "email": .string, "name": .string, "role": .string,
             "teamId": APISchemas.uuid(required: false), "managerId": APISchemas.uuid(required: false),
             "isActive": .boolean, "isAway": .boolean, "capacity": .integer(required: false),
+            "routingWeight": .integer,
             "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
@@ -68,7 +72,7 @@ struct UsersResource: APIResource {
     static func dto(_ model: UserModel, on database: any Database) async throws -> DTO {
         DTO(id: model.id!, email: model.email, name: model.name, role: model.role, teamId: model.$team.id,
             managerId: model.$manager.id, isActive: model.isActive, isAway: model.isAway, capacity: model.capacity,
-            createdAt: model.createdAt, updatedAt: model.updatedAt)
+            routingWeight: model.routingWeight, createdAt: model.createdAt, updatedAt: model.updatedAt)
     }
 
     static func create(_ body: JSONValue, on database: any Database) async throws -> UserModel {
@@ -103,6 +107,7 @@ struct UsersResource: APIResource {
         References.assign(input.managerID, to: &model.$manager.id)
         References.assign(input.isAway, to: &model.isAway)
         References.assign(input.capacity.map { Int($0) }, to: &model.capacity)
+        References.assign(input.routingWeight.map { Int($0) }, to: &model.routingWeight)
         try await model.save(on: database)
     }
 }

@@ -39,17 +39,17 @@ struct HomePage: RouteCollection {
         let open = LeadStage.allCases.filter(\.isOpen)
         var counts: [StageCount] = []
         for stage in open {
-            let count = try await LeadModel.query(on: request.db).scoped(scope, by: .owner(column: "owner_id"))
+            let count = try await LeadModel.query(on: request.db).scoped(scope, by: LeadsResource.ownership)
                 .filter(\.$stage == stage.rawValue).count()
             counts.append(StageCount(stage: stage.rawValue, count: count))
         }
-        let overdue = try await LeadModel.query(on: request.db).scoped(scope, by: .owner(column: "owner_id"))
+        let overdue = try await LeadModel.query(on: request.db).scoped(scope, by: LeadsResource.ownership)
             .filter(\.$stage == LeadStage.mql.rawValue).filter(\.$firstActionAt == nil)
             .filter(\.$slaDueAt < now).count()
         // Urgent first: unanswered MQLs by due time, then the rest of the open leads by due time.
-        let leads = try await LeadModel.query(on: request.db).scoped(scope, by: .owner(column: "owner_id"))
+        let leads = try await LeadModel.query(on: request.db).scoped(scope, by: LeadsResource.ownership)
             .filter(\.$stage ~~ open.map(\.rawValue)).sort(\.$slaDueAt).limit(200).all()
-            .sorted { urgency($0) < urgency($1) }.prefix(25)
+            .sorted { LeadQueue.urgency($0) < LeadQueue.urgency($1) }.prefix(25)
         let persons = try await PersonModel.query(on: request.db).filter(\.$id ~~ leads.map { $0.$person.id }).all()
         let accounts = try await AccountModel.query(on: request.db)
             .filter(\.$id ~~ leads.compactMap { $0.$account.id }).all()
@@ -74,10 +74,5 @@ struct HomePage: RouteCollection {
         return try await request.view.render("home", Page(shell: Shell(title: "Home", request: request),
                                                           heading: heading, counts: counts, overdue: overdue,
                                                           rows: Array(rows)))
-    }
-
-    static func urgency(_ lead: LeadModel) -> (Int, Double) {
-        LeadUrgency.key(stage: LeadStage(rawValue: lead.stage) ?? .new, firstActionAt: lead.firstActionAt,
-                        slaDueAt: lead.slaDueAt)
     }
 }

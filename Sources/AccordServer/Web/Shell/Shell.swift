@@ -24,10 +24,13 @@ struct Shell: Encodable {
         userName = principal.email
         userRole = principal.role.rawValue.replacingOccurrences(of: "_", with: " ")
         csrf = request.browserSession?.csrfToken
+        let sales = [UserRole.rep, .salesManager, .admin].contains(principal.role)
+        let managesTeam = [UserRole.salesManager, .admin].contains(principal.role)
         let pages: [(String, String, Resource)] = [
-            ("Home", "/", .leads), ("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
+            ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
+            + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
             ("Campaigns", "/campaigns", .campaigns), ("Lead definition", "/definitions", .definitions),
-            ("Audit", "/audit", .audit),
+            ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit),
         ]
         navigation = pages.compactMap { label, href, resource in
             guard case .allowed = AccessPolicy.decide(principal, .read, resource) else { return nil }

@@ -1,0 +1,84 @@
+import AccordCore
+import AccordStore
+import FluentKit
+import Foundation
+import OpenAPIKit30
+import Vapor
+
+/// `/api/v1/sla-policies`: response time per lead priority in business hours, and the shelf life in days.
+struct SLAPoliciesResource: APIResource {
+    typealias Model = SLAPolicyModel
+
+    struct DTO: Content {
+        var id: UUID
+        var name: String
+        var responseHours: JSONValue
+        var shelfLifeDays: Int
+        var isDefault: Bool
+        var createdAt: Date?
+        var updatedAt: Date?
+    }
+
+    static let name = "SLA policy"
+    static let path = "sla-policies"
+    static let resource = Resource.settings
+    static let ownership = Ownership.none
+    static let isDeletable = true
+
+    static let responseSchema: JSONSchema = {
+        var priorities: OrderedDictionary<String, JSONSchema> = [:]
+        for priority in LeadPriority.allCases {
+            priorities[priority.rawValue] = .number(maximum: (1_000, exclusive: false), minimum: (0, exclusive: true))
+        }
+        return .object(description: "Business hours to the first action, per priority", properties: priorities,
+                       additionalProperties: .init(false))
+    }()
+
+    static var createSchema: JSONSchema {
+        .object(properties: [
+            "name": .string(minLength: 1, maxLength: 200), "responseHours": responseSchema,
+            "shelfLifeDays": .integer(maximum: (365, exclusive: false), minimum: (1, exclusive: false)),
+            "isDefault": .boolean(required: false),
+        ], additionalProperties: .init(false))
+    }
+
+    static var schema: JSONSchema {
+        .object(properties: [
+            "id": APISchemas.uuid(), "name": .string, "responseHours": responseSchema, "shelfLifeDays": .integer,
+            "isDefault": .boolean, "createdAt": .string(format: .dateTime, required: false),
+            "updatedAt": .string(format: .dateTime, required: false),
+        ])
+    }
+
+    static let filters: [ListFilter<SLAPolicyModel>] = []
+
+    static func dto(_ model: SLAPolicyModel, on database: any Database) async throws -> DTO {
+        DTO(id: model.id!, name: model.name, responseHours: SLAPolicyInput.json(responseMinutes: model.responseMinutes),
+            shelfLifeDays: model.shelfLifeDays, isDefault: model.isDefault, createdAt: model.createdAt,
+            updatedAt: model.updatedAt)
+    }
+
+    static func create(_ body: JSONValue, on database: any Database) async throws -> SLAPolicyModel {
+        let input = try SLAPolicyInput.read(body, .create)
+        let model = SLAPolicyModel(name: input.name.value!, policy: .standard)
+        try await apply(input, to: model, on: database)
+        return model
+    }
+
+    static func update(_ model: SLAPolicyModel, with body: JSONValue, on database: any Database) async throws {
+        try await apply(try SLAPolicyInput.read(body, .update), to: model, on: database)
+    }
+
+    static func apply(_ input: SLAPolicyInput, to model: SLAPolicyModel, on database: any Database) async throws {
+        References.assign(input.name, to: &model.name)
+        if let minutes = input.responseMinutes.value { model.setResponse(minutes) }
+        References.assign(input.shelfLifeDays.map { Int($0) }, to: &model.shelfLifeDays)
+        try await SettingsDefaults.assign(input.isDefault, to: model, flag: \.$isDefault, on: database)
+    }
+
+    static func delete(_ model: SLAPolicyModel, on database: any Database) async throws {
+        try await SettingsDefaults.refuseDeletingUsed(model, flag: \.$isDefault, teamColumn: \.$slaPolicyID,
+                                                       entity: "SLA policy", on: database)
+        try await model.delete(on: database)
+    }
+}
