@@ -126,9 +126,88 @@ def test_manager_sees_the_audit_trail(driver, base):
     assert driver.find_element(By.TAG_NAME, "h1").text == "Audit trail"
 
 
+def sign_in_fresh(driver, base, email):
+    driver.delete_all_cookies()
+    sign_in(driver, base, email, PASSWORD)
+
+
+def waiting_cards(driver):
+    return driver.find_elements(By.CSS_SELECTOR, ".queue .lead form[action$='/accept']")
+
+
+def test_rep_works_the_queue(driver, base):
+    # The demo's last day leaves fresh MQLs with some reps; find one who has two waiting.
+    for number in range(1, 9):
+        sign_in_fresh(driver, base, f"rep{number}@accord.example")
+        driver.get(base + "/queue")
+        if len(waiting_cards(driver)) >= 2:
+            break
+    else:
+        raise AssertionError("no demo rep has two leads waiting")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Your queue"
+    first = driver.find_element(By.CSS_SELECTOR, ".queue .lead")
+    lead_id = first.get_attribute("data-lead")
+    assert "width:" in first.find_element(By.CSS_SELECTOR, ".bar span").get_attribute("style")
+    assert first.find_element(By.CSS_SELECTOR, ".why-routed").text.startswith("Why you: routed to ")
+    assert first.find_element(By.CSS_SELECTOR, ".why-mql summary").text.startswith("Why an MQL: Fit ")
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "queue-rep.png"))
+    # Rejecting with 'other' and no note is refused with the reason in words, and changes nothing.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    Select(first.find_element(By.CSS_SELECTOR, "select[name=reason]")).select_by_value("other")
+    click_and_wait(driver, first.find_element(By.CSS_SELECTOR, "button[name=reject]"))
+    alert = driver.find_element(By.CSS_SELECTOR, "p[role=alert]").text
+    assert "note" in alert and "other" in alert, alert
+    assert driver.find_element(By.ID, "lead-" + lead_id).find_elements(By.CSS_SELECTOR, "form[action$='/accept']")
+    # Accepting takes one click; the lead stays in the queue, answered.
+    card = driver.find_element(By.ID, "lead-" + lead_id)
+    click_and_wait(driver, card.find_element(By.CSS_SELECTOR, "button[name=accept]"))
+    assert driver.find_element(By.CSS_SELECTOR, "p[role=status]").text == "Accepted."
+    card = driver.find_element(By.ID, "lead-" + lead_id)
+    assert not card.find_elements(By.CSS_SELECTOR, "form[action$='/accept']")
+    assert "answered" in card.text
+    # Logging a call on the next waiting lead stops its clock too.
+    second = waiting_cards(driver)[0].find_element(By.XPATH, "./ancestor::li")
+    click_and_wait(driver, second.find_element(By.CSS_SELECTOR, "button[name=log-call]"))
+    assert "Call logged" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+
+
+def test_manager_sees_team_queues(driver, base):
+    sign_in_fresh(driver, base, "salesmanager1@accord.example")
+    assert "Team queues" in nav_labels(driver)
+    driver.get(base + "/queue/team")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Team queues: Sales DACH"
+    members = driver.find_elements(By.CSS_SELECTOR, "table.members tbody tr")
+    assert len(members) == 5, [m.text for m in members]
+    link = members[0].find_element(By.TAG_NAME, "a")
+    name = link.text
+    click_and_wait(driver, link)
+    assert driver.find_element(By.TAG_NAME, "h1").text == f"{name}'s queue"
+
+
+def test_admin_edits_a_routing_rule(driver, base):
+    sign_in_fresh(driver, base, "admin@accord.example")
+    driver.get(base + "/settings")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Handoff settings"
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "DACH"))
+    countries = driver.find_element(By.ID, "f-countries")
+    countries.clear()
+    countries.send_keys("DEU, AT")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]"))
+    problem = driver.find_element(By.CSS_SELECTOR, "div[role=alert]").text
+    assert "countries[0]" in problem and "DEU" in problem, problem
+    countries = driver.find_element(By.ID, "f-countries")
+    assert countries.get_attribute("value") == "DEU, AT", "the form keeps what was typed"
+    countries.clear()
+    countries.send_keys("DE, AT, CH, LI")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Handoff settings"
+    assert "country AT, CH, DE, LI" in driver.find_element(By.ID, "routing").text
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
-         test_manager_sees_the_audit_trail]
+         test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
+         test_admin_edits_a_routing_rule]
 
 
 def main():
