@@ -44,3 +44,9 @@ print(f"HTTP batches: {http['touchpointsPerSecond']:,.0f} touchpoints/s, p50 {ht
       f"p99 {http['p99Seconds']*1000:.0f} ms per 10,000 -> {http['touchpointsPerSecond'] / ceiling['indexed']['rowsPerSecond']:.2f} "
       f"of the indexed sqlite3 ceiling")
 PY
+
+echo "== 3. Lead scoring engine against hand-coded rules (one core)"
+.build/release/accord-bench score
+
+echo "== 4. SLA due times against Foundation's calendar, routing against the territory match alone (one core)"
+.build/release/accord-bench handoff

@@ -5,6 +5,7 @@ import Foundation
 /// Benchmarks that need no web server (release builds of it skip Vapor and Leaf):
 ///   accord-bench demo --scale 20 --db /tmp/bench.sqlite     generate and write the demo company
 ///   accord-bench score                                       rule evaluations per second on one core
+///   accord-bench handoff                                     SLA due times and routing decisions per second
 /// Prints one JSON object; Benchmarks/run.sh compares it with the sqlite3 ceiling in the same run.
 @main
 enum AccordBench {
@@ -14,8 +15,12 @@ enum AccordBench {
             ScoringBench.run()
             return
         }
+        if arguments.first == "handoff" {
+            HandoffBench.run()
+            return
+        }
         guard arguments.first == "demo" else {
-            FileHandle.standardError.write(Data("usage: accord-bench demo --scale N --db PATH|postgres://… | score\n".utf8))
+            FileHandle.standardError.write(Data("usage: accord-bench demo --scale N --db PATH|postgres://… | score | handoff\n".utf8))
             exit(2)
         }
         arguments.removeFirst()

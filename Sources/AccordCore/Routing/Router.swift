@@ -112,11 +112,15 @@ public struct Router: Sendable {
     public var rules: [RoutingRule]
     public var people: [UUID: RoutingCandidate]
     public var teamNames: [UUID: String]
+    /// Each team's reps in round robin, in a fixed order (ties go to the first), built once.
+    private let rotation: [UUID: [RoutingCandidate]]
 
     public init(rules: [RoutingRule], people: [RoutingCandidate], teamNames: [UUID: String]) {
         self.rules = rules.sorted { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
         self.people = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.teamNames = teamNames
+        self.rotation = Dictionary(grouping: self.people.values.filter { $0.role == .rep && $0.weight > 0 && $0.teamID != nil },
+                                   by: { $0.teamID! }).mapValues { $0.sorted { $0.id.uuidString < $1.id.uuidString } }
     }
 
     /// Step one: the account owner, or the team, or nobody.
@@ -147,10 +151,11 @@ public struct Router: Sendable {
     public func assign(in teamID: UUID, rule: RoutingRule, notes: [String], state: inout RoundRobinState) -> RoutingDecision {
         let team = teamNames[teamID] ?? "the team"
         let territory = "territory rule \"\(rule.name)\" (\(rule.conditions)) → \(team)"
-        let members = people.values.filter { $0.teamID == teamID && $0.role == .rep && $0.weight > 0 }
-            .sorted { $0.id.uuidString < $1.id.uuidString }
+        let members = rotation[teamID] ?? []
         let eligible = members.filter { $0.unavailability == nil }
-        state.credits = state.credits.filter { id, _ in members.contains { $0.id == id } }  // forget people who left
+        if state.credits.keys.contains(where: { id in people[id]?.teamID != teamID }) {
+            state.credits = state.credits.filter { id, _ in members.contains { $0.id == id } }  // forget people who left
+        }
         if let chosen = Self.pick(eligible, state: &state) {
             let total = eligible.reduce(0) { $0 + $1.weight }
             return RoutingDecision(ownerID: chosen.id, teamID: teamID, method: .roundRobin, ruleID: rule.id,

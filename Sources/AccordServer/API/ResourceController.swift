@@ -48,7 +48,11 @@ extension APIResource {
         return result
     }
 
-    static var parameterName: String { name.split(separator: " ").joined() + "Id" }
+    /// `leadId`, `routingRuleId`, `slaPolicyId`: the name in camelCase, acronyms lower-cased at the start.
+    static var parameterName: String {
+        let words = name.split(separator: " ").map(String.init)
+        return words[0].lowercased() + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Id"
+    }
     static var title: String { name.prefix(1).uppercased() + name.dropFirst() }
 }
 
