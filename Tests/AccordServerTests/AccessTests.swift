@@ -80,6 +80,30 @@ import Vapor
         }
     }
 
+    @Test("a rep who creates an account or a lead owns it and sees it; a marketer's new lead waits for routing")
+    func creatorOwns() async throws {
+        try await withAccordApp { app in
+            // setup
+            let rep = try await app.makeUser(role: .rep, team: "North")
+            let marketer = try await app.makeUser(role: .marketer)
+            // act
+            let account = try await app.send(.POST, "/api/v1/accounts", #"{"name": "Mine", "domain": "mine.example"}"#,
+                                             token: rep.token)
+            let person = try await app.create("/api/v1/persons", #"{"email": "a@mine.example"}"#)
+            let other = try await app.create("/api/v1/persons", #"{"email": "b@mine.example"}"#)
+            let lead = try await app.send(.POST, "/api/v1/leads", #"{"personId": "\#(person)"}"#, token: rep.token)
+            let marketingLead = try await app.send(.POST, "/api/v1/leads", #"{"personId": "\#(other)"}"#,
+                                                   token: marketer.token)
+            // check
+            #expect(account.status == .created, "\(account.json)")
+            #expect(account.string("ownerId") == rep.id.uuidString)
+            let accountID = try #require(account.string("id"))
+            #expect(try await app.send(.GET, "/api/v1/accounts/\(accountID)", token: rep.token).status == .ok)
+            #expect(lead.string("ownerId") == rep.id.uuidString)
+            #expect(marketingLead["ownerId"] == nil || marketingLead["ownerId"] == .null)
+        }
+    }
+
     @Test("every role, signed in, against every page: the policy's refusals are 403 pages, its permissions 200")
     func rolePageMatrix() async throws {
         try await withAccordApp { app in

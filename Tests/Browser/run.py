@@ -14,6 +14,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -58,10 +59,26 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def is_gone(element):
+    """Whether the page holding `element` has been replaced. Chromium sometimes answers a question about a node
+    of the old page with "does not belong to the document" instead of a stale-element error: gone all the same."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+    return check
+
+
 def click_and_wait(driver, element):
     """Clicks something that loads a new page and waits until that page is there (CI machines are slow)."""
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 30).until(is_gone(element))
     WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
 
 

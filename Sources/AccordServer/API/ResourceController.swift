@@ -148,8 +148,9 @@ struct ResourceController<R: APIResource>: RouteCollection {
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let body = try request.jsonBody()
-        try refuseProtectedFields(body, request)
+        let sent = try request.jsonBody()
+        try refuseProtectedFields(sent, request)
+        let body = try ownedByCreator(sent, request)
         let dto = try await request.db.writeTransaction { database in
             let model = try await translatingConstraints { try await R.create(body, on: database) }
             return try await audited(model, action: "create", before: nil, request: request, on: database)
@@ -212,6 +213,20 @@ struct ResourceController<R: APIResource>: RouteCollection {
         if try await R.Model.query(on: database).filter(.id, .equal, id).scoped(scope, by: R.ownership).first() == nil {
             throw AccordError.forbidden("You may see this \(R.name) but not \(action) it.")
         }
+    }
+
+    /// A rep or sales manager who creates an owned record (account, opportunity, lead) without naming an owner
+    /// owns it: otherwise it would fall outside their own scope the moment it was made.
+    static func ownedByCreator(_ body: JSONValue, _ request: Request) throws -> JSONValue {
+        guard case var .object(fields) = body, fields["ownerId"] == nil else { return body }
+        switch R.ownership {
+        case .owner, .ownerOrTeam: break
+        default: return body
+        }
+        let principal = try request.principal()
+        guard principal.role == .rep || principal.role == .salesManager else { return body }
+        fields["ownerId"] = .string(principal.userID.uuidString)
+        return .object(fields)
     }
 
     /// Fields the caller's role may not set are refused, not silently dropped.

@@ -99,7 +99,8 @@ public enum UserDirectory {
                     .filter(\.$stage ~~ open).count()
                 moved.accounts = try await AccountModel.query(on: database).filter(\.$owner.$id == userID).count()
                 try await LeadModel.query(on: database).filter(\.$owner.$id == userID).filter(\.$stage ~~ open)
-                    .set(\.$owner.$id, to: heirID).update()
+                    .set(\.$owner.$id, to: heirID).set(\.$routingMethod, to: RoutingMethod.manual.rawValue)
+                    .set(\.$routingReason, to: "reassigned to \(heir!.name) when \(user.name) was deactivated").update()
                 try await AccountModel.query(on: database).filter(\.$owner.$id == userID)
                     .set(\.$owner.$id, to: heirID).update()
             }

@@ -62,8 +62,11 @@ public enum DemoWriter {
             try await step(company.leads, RowSpecs.leads)
             try await step(company.routingRules, RowSpecs.routingRules)
             try await step(company.mqlTargets, RowSpecs.mqlTargets)
-            try await step(company.routingStates.map { RowSpecs.PositionRow(teamID: $0.key, state: $0.value) }
-                .sorted { $0.teamID.uuidString < $1.teamID.uuidString }, RowSpecs.routingPositions)
+            let roundRobin = Dictionary(grouping: company.leads.filter { $0.routingMethod == .roundRobin },
+                                        by: { $0.teamID }).mapValues(\.count)
+            try await step(company.routingStates.map { team, state in
+                RowSpecs.PositionRow(teamID: team, state: state, assigned: roundRobin[team] ?? 0)
+            }.sorted { $0.teamID.uuidString < $1.teamID.uuidString }, RowSpecs.routingPositions)
         }
     }
 

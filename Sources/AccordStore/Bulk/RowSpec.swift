@@ -57,11 +57,12 @@ public enum RowSpecs {
     public struct PositionRow: Sendable {
         public var teamID: UUID
         public var state: RoundRobinState
+        public var assigned: Int
     }
 
     public static let routingPositions = RowSpec<PositionRow>(
         table: RoutingPositionModel.schema, columns: ["team_id", "credits", "assigned", "updated_at"]) { row in
-        [.uuid(row.teamID), .text(StoredJSON.text(row.state)), .integer(0), .date(Date())]
+        [.uuid(row.teamID), .text(StoredJSON.text(row.state)), .integer(row.assigned), .date(Date())]
     }
 
     public static let users = RowSpec<User>(
