@@ -60,7 +60,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "accord-bench",
-            dependencies: ["AccordCore", "AccordStore"],
+            dependencies: ["AccordCore", "AccordStore", .product(name: "FluentKit", package: "fluent-kit"),
+                           .product(name: "SQLKit", package: "sql-kit")],
             path: "Benchmarks/AccordBench"
         ),
         .target(
@@ -74,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordStoreTests",
-            dependencies: ["AccordStore", "AccordTestSupport"]
+            dependencies: ["AccordStore", "AccordTestSupport", .product(name: "FluentKit", package: "fluent-kit"),
+                           .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(
             name: "AccordServerTests",

@@ -6,6 +6,7 @@ import Foundation
 ///   accord-bench demo --scale 20 --db /tmp/bench.sqlite     generate and write the demo company
 ///   accord-bench score                                       rule evaluations per second on one core
 ///   accord-bench handoff                                     SLA due times and routing decisions per second
+///   accord-bench jobs --db URL [--jobs N --workers N --kill-one]  the job queue's exactly-once proof, jobs/s
 /// Prints one JSON object; Benchmarks/run.sh compares it with the sqlite3 ceiling in the same run.
 @main
 enum AccordBench {
@@ -17,6 +18,14 @@ enum AccordBench {
         }
         if arguments.first == "handoff" {
             HandoffBench.run()
+            return
+        }
+        if arguments.first == "jobs" {
+            try await JobsBench.run(Array(arguments.dropFirst()))
+            return
+        }
+        if arguments.first == "job-worker" {
+            try await JobsBench.worker(Array(arguments.dropFirst()))
             return
         }
         guard arguments.first == "demo" else {

@@ -12,6 +12,7 @@ struct AccordCommand: AsyncParsableCommand {
             \(AccordConfiguration.variables.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0))\($0.meaning)" }.joined(separator: "\n"))
             """,
         version: AccordApplication.version,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self]
+        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self,
+                      TokenCommand.self]
     )
 }

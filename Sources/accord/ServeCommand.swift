@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Load the demo company first when the database is empty, and print how to sign in.")
     var demo = false
 
+    @ArgumentParser.Flag(help: "Do not run background jobs in this process (run `accord worker` elsewhere).")
+    var noJobs = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard !hostname.isEmpty else { throw ValidationError("--hostname must not be empty") }
@@ -34,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
         if demo { try await loadDemoIfEmpty(configuration) }
         let app = try await AccordApplication.make(configuration, migrate: !noMigrate)
         let hostname = self.hostname
-        try await AccordServerRunner.run(app, hostname: hostname, port: port) { boundPort in
+        let jobs = noJobs ? nil : AccordJobs.runner(for: app)
+        try await AccordServerRunner.run(app, hostname: hostname, port: port, jobs: jobs) { boundPort in
             // Written unbuffered, so scripts that wait for this line see it at once.
             let banner = "Accord \(AccordApplication.version) is listening on http://\(hostname):\(boundPort)/\n"
                 + "Data: \(configuration.database)\n"

@@ -1,7 +1,7 @@
+import AccordStore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import AccordStore
 #endif
 import Testing
 
@@ -85,6 +85,44 @@ import Testing
                                environment: environment).status == 2)
         #expect(try Accord.run(["token", "create", "--user", "root@example.com", "--name", "x", "--scope", "god"],
                                environment: environment).status == 2)
+    }
+
+    @Test("worker runs jobs from the database without a web server and stops cleanly on SIGTERM")
+    func workerRunsJobs() async throws {
+        // setup: a migrated database with one job nobody knows how to run
+        let folder = try Accord.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["ACCORD_DB": folder + "/accord.sqlite"]
+        #expect(try Accord.run(["migrate"], environment: environment).status == 0)
+        let store = try await Store.open(.sqlite(path: folder + "/accord.sqlite"))
+        try await JobQueue.enqueue("no.such.kind", on: store.database)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Accord.binary)
+        process.arguments = ["worker", "--concurrency", "2"]
+        process.environment = Accord.environment(environment)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // act
+        _ = try await Accord.readLine(from: output, of: process, containing: "is running jobs", timeout: 60)
+        var job: JobModel?
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            job = try await JobModel.query(on: store.database).first()
+            if job?.lastError != nil { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        await store.close()
+        // check: the worker claimed the job and recorded why it failed; it then stopped cleanly
+        #expect(job?.lastError == "no handler for jobs of kind 'no.such.kind'")
+        #expect(job?.attempt == 1)
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
     }
 
     @Test("serve works from any working directory, answers, and stops cleanly on SIGTERM")

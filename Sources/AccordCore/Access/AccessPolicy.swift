@@ -25,6 +25,8 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .users, _), (_, .tokens, _):
             return .forbidden("Only admins manage users and tokens.")
+        case (_, .jobs, _):
+            return .forbidden("Only admins see background jobs.")
         case (.salesManager, .audit, .read), (.marketingManager, .audit, .read):
             return .allowed(.all)
         case (_, .audit, _):

@@ -29,6 +29,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case accounts, persons, campaigns, touchpoints, opportunities, leads, audit, users, tokens, definitions
     /// The handoff agreement: teams, business calendars, SLA policies, routing rules, MQL targets.
     case settings
+    /// Background jobs (admins see the queue and retry dead jobs).
+    case jobs
 }
 
 /// What a request wants to do.

@@ -135,11 +135,8 @@ struct DefinitionsController: RouteCollection {
     }
 
     static func find(_ request: Request, on database: any Database) async throws -> LeadDefinitionModel {
-        let raw = request.parameters.get("definitionId") ?? ""
-        guard let id = UUID(uuidString: raw), let model = try await LeadDefinitionModel.find(id, on: database) else {
-            throw AccordError.notFound(entity: "definition version", id: raw)
-        }
-        return model
+        try await request.record(LeadDefinitionModel.self, parameter: "definitionId", entity: "definition version",
+                                 on: database)
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {

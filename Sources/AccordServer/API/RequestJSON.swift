@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import FluentKit
 import Foundation
 import Vapor
 
@@ -24,5 +25,17 @@ extension Request {
         guard let principal = optionalPrincipal else { return AuditActor(userID: nil, label: "anonymous") }
         return AuditActor(userID: principal.userID,
                           label: principal.email + (principal.scopes == nil ? "" : " (API token)"))
+    }
+}
+
+extension Request {
+    /// The record whose id is the path parameter `parameter`, or a 404 naming `entity` (also for a malformed id).
+    func record<M: FluentKit.Model>(_ type: M.Type, parameter: String, entity: String, on database: (any Database)? = nil)
+        async throws -> M where M.IDValue == UUID {
+        let raw = parameters.get(parameter) ?? ""
+        guard let id = UUID(uuidString: raw), let model = try await M.find(id, on: database ?? db) else {
+            throw AccordError.notFound(entity: entity, id: raw)
+        }
+        return model
     }
 }

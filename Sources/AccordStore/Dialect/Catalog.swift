@@ -42,7 +42,7 @@ public enum Catalog {
         return try row.decode(column: column, as: Int.self).description
     }
 
-    static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
+    public static func sqlDatabase(_ database: any Database) throws -> any SQLDatabase {
         guard let sql = database as? any SQLDatabase else { throw StoreError.notSQL }
         return sql
     }

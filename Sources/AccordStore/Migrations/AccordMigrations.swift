@@ -26,6 +26,7 @@ public enum AccordMigrations {
         M0021_CreateMQLTargets(),
         M0022_AddRoutingWeightToUsers(),
         M0023_AddHandoffToLeads(),
+        M0024_CreateJobs(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -35,6 +36,6 @@ public enum AccordMigrations {
         LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
         SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
-        MQLTargetModel.schema,
+        MQLTargetModel.schema, JobQueue.table,
     ]
 }

@@ -148,11 +148,7 @@ struct UserActionsController: RouteCollection {
     }
 
     static func user(_ request: Request) async throws -> UserModel {
-        let raw = request.parameters.get("userId") ?? ""
-        guard let id = UUID(uuidString: raw), let user = try await UserModel.find(id, on: request.db) else {
-            throw AccordError.notFound(entity: "user", id: raw)
-        }
-        return user
+        try await request.record(UserModel.self, parameter: "userId", entity: "user")
     }
 
     @Sendable static func reset(_ request: Request) async throws -> ResetDTO {

@@ -1,0 +1,20 @@
+import AccordCore
+import AccordStore
+import FluentKit
+import Foundation
+import Vapor
+
+/// The background jobs Accord runs and the runner that runs them, inside `accord serve` (unless
+/// `--no-jobs`) or alone in `accord worker`. Every instance may run one; the queue shares the work.
+public enum AccordJobs {
+    /// What each kind of job does. Later work (escalations, digests, webhook deliveries) registers here.
+    static func handlers(_ app: Application) -> [String: JobRunner.Handler] {
+        [:]
+    }
+
+    /// A runner on the application's database.
+    public static func runner(for app: Application, concurrency: Int = 4) -> JobRunner {
+        JobRunner(database: app.db, handlers: handlers(app), options: .init(concurrency: concurrency),
+                  logger: app.logger)
+    }
+}
