@@ -165,7 +165,8 @@ def test_rep_works_the_queue(driver, base):
     first = driver.find_element(By.CSS_SELECTOR, ".queue .lead")
     lead_id = first.get_attribute("data-lead")
     assert "width:" in first.find_element(By.CSS_SELECTOR, ".bar span").get_attribute("style")
-    assert first.find_element(By.CSS_SELECTOR, ".why-routed").text.startswith("Why you: routed to ")
+    why = first.find_element(By.CSS_SELECTOR, ".why-routed").text
+    assert why.startswith("Why you: ") and "routed to " in why, why
     assert first.find_element(By.CSS_SELECTOR, ".why-mql summary").text.startswith("Why an MQL: Fit ")
     driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "queue-rep.png"))
     # Rejecting with 'other' and no note is refused with the reason in words, and changes nothing.

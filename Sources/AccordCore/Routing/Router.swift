@@ -31,9 +31,12 @@ public struct RoutingCandidate: Sendable, Hashable {
     public var openLeads: Int
     /// Their share of round robin in their team; 0 takes them out of it.
     public var weight: Int
+    /// Set when a lead is reassigned away from them: they already had it and did not act in time.
+    public var passedOver = false
 
     public init(id: UUID, name: String, role: UserRole, teamID: UUID?, isActive: Bool = true, isAway: Bool = false,
-                capacity: Int? = nil, openLeads: Int = 0, weight: Int = 1) {
+                capacity: Int? = nil, openLeads: Int = 0, weight: Int = 1, passedOver: Bool = false) {
+        self.passedOver = passedOver
         self.id = id
         self.name = name
         self.role = role
@@ -46,13 +49,16 @@ public struct RoutingCandidate: Sendable, Hashable {
     }
 
     var isSales: Bool { role == .rep || role == .salesManager }
+    /// Capacity does not keep an account's owner from their own account's leads.
+    var capacityNote: String? { isAtCapacity ? "is at capacity (\(openLeads) of \(capacity!) open leads)" : nil }
     var isAtCapacity: Bool { capacity.map { openLeads >= $0 } ?? false }
 
     /// Why they cannot take a lead now, or nil when they can.
     var unavailability: String? {
+        if passedOver { return "did not act on it in time" }
         if !isActive { return "is deactivated" }
         if isAway { return "is away" }
-        if isAtCapacity { return "is at capacity (\(openLeads) of \(capacity!) open leads)" }
+        if let note = capacityNote { return note }
         return nil
     }
 }
@@ -129,8 +135,8 @@ public struct Router: Sendable {
         let account = target.accountName.map { "the account \($0)" } ?? "the account"
         if let ownerID = target.accountOwnerID {
             if let owner = people[ownerID], owner.isSales {
-                if !owner.isActive || owner.isAway {
-                    notes.append("\(owner.name), owner of \(account), \(owner.isAway && owner.isActive ? "is away" : "is deactivated")")
+                if let reason = owner.unavailability, reason != owner.capacityNote {
+                    notes.append("\(owner.name), owner of \(account), \(reason)")
                 } else {
                     return .decided(RoutingDecision(ownerID: ownerID, teamID: owner.teamID, method: .accountOwner, ruleID: nil,
                                                     explanation: "routed to \(owner.name): owner of \(account)"))

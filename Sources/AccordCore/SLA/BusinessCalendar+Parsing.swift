@@ -87,7 +87,7 @@ public enum BusinessCalendarRules {
 
     /// Reads an IANA time zone name such as `Europe/Berlin`.
     static func readTimeZone(_ text: String) -> TimeZone? {
-        guard text.contains("/") || text == "UTC" else { return nil }  // refuses abbreviations such as CET
+        guard text.contains("/") || text == "UTC" || text == "GMT" else { return nil }  // refuses abbreviations such as CET
         return TimeZone(identifier: text)
     }
 

@@ -7,13 +7,16 @@ public struct SLAPolicy: Sendable, Hashable {
     public var responseMinutes: [LeadPriority: Int]
     /// Calendar days after qualification at which a lead nobody acted on is recycled (`expired`).
     public var shelfLifeDays: Int
+    /// Reminder, breach and reassignment steps before that.
+    public var escalation: EscalationPolicy = .standard
 
     /// A: 1 business hour, B: 4, C: 8, D: 24; fourteen days of shelf life.
     public static let standard = SLAPolicy(responseMinutes: [.a: 60, .b: 240, .c: 480, .d: 1_440], shelfLifeDays: 14)
 
-    public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int) {
+    public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int, escalation: EscalationPolicy = .standard) {
         self.responseMinutes = responseMinutes
         self.shelfLifeDays = shelfLifeDays
+        self.escalation = escalation
     }
 
     /// The response time for a priority; a lead without one is treated as the lowest priority.
@@ -60,6 +63,11 @@ public struct SLAPolicyInput: Sendable {
     public var responseMinutes: FieldValue<[LeadPriority: Int]>
     public var shelfLifeDays: FieldValue<Int64>
     public var isDefault: FieldValue<Bool>
+    /// Escalation: share of the response time for the reminder (null: none), manager told at breach,
+    /// business hours after the breach for reassignment (null: never).
+    public var remindAtShare: FieldValue<Double>
+    public var notifyManagerAtBreach: FieldValue<Bool>
+    public var reassignAfterHours: FieldValue<Double>
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> SLAPolicyInput {
         var reader = FieldReader(json)
@@ -73,10 +81,18 @@ public struct SLAPolicyInput: Sendable {
         }
         let shelfLife = reader.notNull("shelfLifeDays", reader.integer("shelfLifeDays", required: mode.creating, in: 1...365))
         let isDefault = reader.notNull("isDefault", reader.bool("isDefault"))
+        var remind = reader.number("remindAtShare", in: 0...1)
+        if let share = remind.value, share <= 0 || share >= 1 {
+            reader.problem("remindAtShare", "must be between 0 and 1 exclusive (0.5: halfway), or null for no reminder")
+            remind = .absent
+        }
+        let notify = reader.notNull("notifyManagerAtBreach", reader.bool("notifyManagerAtBreach"))
+        let reassign = reader.number("reassignAfterHours", in: 0...1_000)
         reader.rejectUnknownFields(entity: "SLA policy")
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()
-        return SLAPolicyInput(name: name, responseMinutes: minutes, shelfLifeDays: shelfLife, isDefault: isDefault)
+        return SLAPolicyInput(name: name, responseMinutes: minutes, shelfLifeDays: shelfLife, isDefault: isDefault,
+                              remindAtShare: remind, notifyManagerAtBreach: notify, reassignAfterHours: reassign)
     }
 
     /// Reads `{"A": 1, "B": 4, "C": 8, "D": 24}` (every priority, hours from one minute to 1,000 hours).

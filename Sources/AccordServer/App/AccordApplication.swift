@@ -69,6 +69,7 @@ public enum AccordApplication {
         try routes.register(collection: LeadHandoffController())
         try routes.register(collection: AuditController())
         try routes.register(collection: JobsController())
+        try routes.register(collection: InboxController())
         try routes.register(collection: ResourceController<UsersResource>())
         try routes.register(collection: UserActionsController())
         try routes.register(collection: DefinitionsController())

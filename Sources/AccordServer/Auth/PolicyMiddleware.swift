@@ -43,6 +43,21 @@ struct PolicyMiddleware: AsyncMiddleware {
             request.logger.error("Route \(request.method) \(request.url.path) declares no access policy")
             throw Abort(.internalServerError, reason: "This route has no access policy.")
         }
+        if isPage, request.method == .GET, request.optionalPrincipal != nil {
+            request.unreadNotifications = try await InboxController.unreadCount(request)  // for the shell's badge
+        }
         return try await next.respond(to: request)
+    }
+}
+
+private struct UnreadKey: StorageKey {
+    typealias Value = Int
+}
+
+extension Request {
+    /// The signed-in user's unread notifications, counted once per page request.
+    var unreadNotifications: Int {
+        get { storage[UnreadKey.self] ?? 0 }
+        set { storage[UnreadKey.self] = newValue }
     }
 }

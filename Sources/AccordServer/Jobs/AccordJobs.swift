@@ -9,7 +9,7 @@ import Vapor
 public enum AccordJobs {
     /// What each kind of job does. Later work (escalations, digests, webhook deliveries) registers here.
     static func handlers(_ app: Application) -> [String: JobRunner.Handler] {
-        [:]
+        [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) }]
     }
 
     /// A runner on the application's database.

@@ -29,11 +29,13 @@ public enum RowSpecs {
     public static let slaPolicies = RowSpec<NamedSLAPolicy>(
         table: SLAPolicyModel.schema,
         columns: ["id", "name", "response_minutes_a", "response_minutes_b", "response_minutes_c", "response_minutes_d",
-                  "shelf_life_days", "is_default", "created_at", "updated_at"]) { named in
-        let minutes = named.policy.responseMinutes
+                  "shelf_life_days", "is_default", "remind_at_share", "notify_manager_at_breach", "reassign_after_minutes",
+                  "created_at", "updated_at"]) { named in
+        let minutes = named.policy.responseMinutes, escalation = named.policy.escalation
         return [.uuid(named.id), .text(named.name), .integer(minutes[.a]), .integer(minutes[.b]), .integer(minutes[.c]),
-                .integer(minutes[.d]), .integer(named.policy.shelfLifeDays), .bool(named.isDefault), .date(Date()),
-                .date(Date())]
+                .integer(minutes[.d]), .integer(named.policy.shelfLifeDays), .bool(named.isDefault),
+                .double(escalation.remindAtShare), .bool(escalation.notifyManagerAtBreach),
+                .integer(escalation.reassignAfterMinutes), .date(Date()), .date(Date())]
     }
 
     public static let routingRules = RowSpec<RoutingRule>(

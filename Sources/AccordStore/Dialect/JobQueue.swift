@@ -44,18 +44,20 @@ public enum JobQueue {
     }
 
     /// Takes up to `limit` due jobs for `worker` until `now + lease`, counting an attempt for each.
-    public static func claim(worker: String, limit: Int, lease: TimeInterval, now: Date = Date(),
+    /// Only jobs of `kinds` when given.
+    public static func claim(worker: String, limit: Int, lease: TimeInterval, now: Date = Date(), kinds: [String]? = nil,
                              on database: any Database) async throws -> [JobRecord] {
         try await database.writeTransaction { database in
             let sql = try Catalog.sqlDatabase(database)
             let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : "FOR UPDATE SKIP LOCKED"
+            let only: SQLQueryString = kinds.map { "AND \(ident: "kind") IN (\(binds: $0))" } ?? ""
             let rows = try await sql.raw("""
                 UPDATE \(ident: table) SET \(ident: "state") = \(bind: JobState.running.rawValue),
                   \(ident: "attempt") = \(ident: "attempt") + 1, \(ident: "lease_owner") = \(bind: worker),
                   \(ident: "lease_expires_at") = \(bind: now.addingTimeInterval(lease)), \(ident: "updated_at") = \(bind: now)
                 WHERE \(ident: "id") IN (
                   SELECT \(ident: "id") FROM \(ident: table)
-                  WHERE \(ident: "state") = \(bind: JobState.available.rawValue) AND \(ident: "run_at") <= \(bind: now)
+                  WHERE \(ident: "state") = \(bind: JobState.available.rawValue) AND \(ident: "run_at") <= \(bind: now) \(only)
                   ORDER BY \(ident: "run_at"), \(ident: "id") LIMIT \(bind: limit) \(lock))
                 RETURNING \(ident: "id"), \(ident: "kind"), \(ident: "payload"), \(ident: "unique_key"),
                   \(ident: "attempt"), \(ident: "max_attempts")

@@ -69,6 +69,10 @@ public enum LeadHandoff {
         lead.speedToLeadSeconds = nil
         lead.speedToLeadBusinessSeconds = nil
         lead.slaMet = nil
+        lead.slaRemindedAt = nil
+        lead.slaBreachedAt = nil
+        lead.slaReassignedAt = nil
+        try await SLAEscalation.schedule(lead, agreement: agreement, on: database)
     }
 
     /// Stops the SLA clock at the owner's first action and records speed to lead; later actions change nothing.
@@ -110,14 +114,19 @@ public enum LeadHandoff {
     /// Routes a waiting lead again (after rules or availability changed, or when it is unassigned): a new owner
     /// gets a fresh response time from now; speed to lead still counts from the original qualification.
     @discardableResult
-    public static func reroute(_ lead: LeadModel, at now: Date, on database: any Database) async throws -> RoutingDecision {
+    public static func reroute(_ lead: LeadModel, at now: Date, passingOver passedOver: UUID? = nil,
+                               on database: any Database) async throws -> RoutingDecision {
         lead.$owner.id = nil
-        let decision = try await route(lead, on: database)
+        let decision = try await route(lead, excluding: passedOver, on: database)
         record(decision, on: lead)
         if lead.firstActionAt == nil {
+            // A fresh response time for the new owner, and fresh escalation steps with it.
             let agreement = try await agreement(teamID: lead.teamID, on: database)
             lead.slaDueAt = agreement.policy.dueTime(for: lead.priority.flatMap(LeadPriority.init(rawValue:)),
                                                      qualifiedAt: now, on: agreement.calendar)
+            lead.slaRemindedAt = nil
+            lead.slaBreachedAt = nil
+            try await SLAEscalation.schedule(lead, agreement: agreement, from: now, on: database)
         }
         return decision
     }
@@ -135,8 +144,9 @@ public enum LeadHandoff {
         }
     }
 
-    static func route(_ lead: LeadModel, on database: any Database) async throws -> RoutingDecision {
-        let (router, target) = try await inputs(for: lead, on: database)
+    static func route(_ lead: LeadModel, excluding passedOver: UUID? = nil, on database: any Database) async throws
+        -> RoutingDecision {
+        let (router, target) = try await inputs(for: lead, passedOver: passedOver, on: database)
         switch router.plan(target) {
         case let .decided(decision):
             return decision
@@ -166,7 +176,8 @@ public enum LeadHandoff {
     }
 
     /// Everything routing reads: rules, sales people with their open-lead counts, team names, the lead's account.
-    static func inputs(for lead: LeadModel, on database: any Database) async throws -> (Router, RoutingTarget) {
+    static func inputs(for lead: LeadModel, passedOver: UUID? = nil, on database: any Database) async throws
+        -> (Router, RoutingTarget) {
         let rules = try await RoutingRuleModel.query(on: database).filter(\.$isActive == true).all().map(\.rule)
         let users = try await UserModel.query(on: database)
             .filter(\.$role ~~ [UserRole.rep.rawValue, UserRole.salesManager.rawValue]).all()
@@ -174,7 +185,8 @@ public enum LeadHandoff {
         let people = users.map { user in
             RoutingCandidate(id: user.id!, name: user.name, role: UserRole(rawValue: user.role) ?? .rep,
                              teamID: user.$team.id, isActive: user.isActive, isAway: user.isAway,
-                             capacity: user.capacity, openLeads: load[user.id!] ?? 0, weight: user.routingWeight)
+                             capacity: user.capacity, openLeads: load[user.id!] ?? 0, weight: user.routingWeight,
+                             passedOver: user.id == passedOver)
         }
         let teams = try await TeamModel.query(on: database).all()
         let router = Router(rules: rules, people: people,

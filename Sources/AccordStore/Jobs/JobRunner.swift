@@ -66,14 +66,15 @@ public final class JobRunner: Sendable {
         }
     }
 
-    /// One pass: rescue expired leases, then claim and run due jobs until none are left. Returns how many ran.
+    /// One pass: rescue expired leases, then claim and run due jobs (of `kinds`, when given) until none are
+    /// left. Returns how many ran.
     @discardableResult
-    public func drain(now: @Sendable () -> Date = Date.init) async throws -> Int {
+    public func drain(kinds: [String]? = nil, now: @Sendable () -> Date = Date.init) async throws -> Int {
         try await JobQueue.rescue(now: now(), on: database)
         var total = 0
         while true {
             let batch = try await JobQueue.claim(worker: worker, limit: options.concurrency, lease: options.lease,
-                                                 now: now(), on: database)
+                                                 now: now(), kinds: kinds, on: database)
             if batch.isEmpty { return total }
             await run(batch)
             total += batch.count

@@ -27,6 +27,8 @@ public enum AccordMigrations {
         M0022_AddRoutingWeightToUsers(),
         M0023_AddHandoffToLeads(),
         M0024_CreateJobs(),
+        M0025_AddEscalation(),
+        M0026_CreateNotifications(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -36,6 +38,6 @@ public enum AccordMigrations {
         LeadModel.schema, AuditEventModel.schema, APITokenModel.schema,
         SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
-        MQLTargetModel.schema, JobQueue.table,
+        MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
     ]
 }

@@ -37,6 +37,10 @@ public final class LeadModel: Model, @unchecked Sendable {
     @OptionalField(key: "speed_to_lead_business_seconds") public var speedToLeadBusinessSeconds: Int?
     /// Whether the first action came by the due time.
     @OptionalField(key: "sla_met") public var slaMet: Bool?
+    /// Escalation steps already taken for the current owner (each happens once).
+    @OptionalField(key: "sla_reminded_at") public var slaRemindedAt: Date?
+    @OptionalField(key: "sla_breached_at") public var slaBreachedAt: Date?
+    @OptionalField(key: "sla_reassigned_at") public var slaReassignedAt: Date?
     /// When the owner first acted (accept, reject, call, email, meeting): the SLA clock stops here.
     @OptionalField(key: "first_action_at") public var firstActionAt: Date?
     @OptionalField(key: "rejection_reason") public var rejectionReason: String?

@@ -15,6 +15,11 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
     @Field(key: "shelf_life_days") public var shelfLifeDays: Int
     /// The policy of teams that have none.
     @Field(key: "is_default") public var isDefault: Bool
+    /// Escalation: reminder at this share of the response time (nil: none), manager told at a breach,
+    /// reassignment this many business minutes after it (nil: never).
+    @OptionalField(key: "remind_at_share") public var remindAtShare: Double?
+    @Field(key: "notify_manager_at_breach") public var notifyManagerAtBreach: Bool
+    @OptionalField(key: "reassign_after_minutes") public var reassignAfterMinutes: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -30,6 +35,9 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
     public func set(_ policy: SLAPolicy) {
         setResponse(policy.responseMinutes)
         shelfLifeDays = policy.shelfLifeDays
+        remindAtShare = policy.escalation.remindAtShare
+        notifyManagerAtBreach = policy.escalation.notifyManagerAtBreach
+        reassignAfterMinutes = policy.escalation.reassignAfterMinutes
     }
 
     public func setResponse(_ minutes: [LeadPriority: Int]) {
@@ -45,6 +53,8 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
 
     /// The policy as Core's value.
     public var policy: SLAPolicy {
-        SLAPolicy(responseMinutes: responseMinutes, shelfLifeDays: shelfLifeDays)
+        SLAPolicy(responseMinutes: responseMinutes, shelfLifeDays: shelfLifeDays,
+                  escalation: EscalationPolicy(remindAtShare: remindAtShare, notifyManagerAtBreach: notifyManagerAtBreach,
+                                               reassignAfterMinutes: reassignAfterMinutes))
     }
 }

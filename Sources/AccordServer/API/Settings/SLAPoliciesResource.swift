@@ -15,6 +15,9 @@ struct SLAPoliciesResource: APIResource {
         var responseHours: JSONValue
         var shelfLifeDays: Int
         var isDefault: Bool
+        var remindAtShare: Double?
+        var notifyManagerAtBreach: Bool
+        var reassignAfterHours: Double?
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -39,13 +42,18 @@ struct SLAPoliciesResource: APIResource {
             "name": .string(minLength: 1, maxLength: 200), "responseHours": responseSchema,
             "shelfLifeDays": .integer(maximum: (365, exclusive: false), minimum: (1, exclusive: false)),
             "isDefault": .boolean(required: false),
+            "remindAtShare": .number(required: false, nullable: true, maximum: (1, exclusive: true),
+                                     minimum: (0, exclusive: true)),
+            "notifyManagerAtBreach": .boolean(required: false),
+            "reassignAfterHours": .number(required: false, nullable: true, minimum: (0, exclusive: false)),
         ], additionalProperties: .init(false))
     }
 
     static var schema: JSONSchema {
         .object(properties: [
             "id": APISchemas.uuid(), "name": .string, "responseHours": responseSchema, "shelfLifeDays": .integer,
-            "isDefault": .boolean, "createdAt": .string(format: .dateTime, required: false),
+            "isDefault": .boolean, "remindAtShare": .number(required: false), "notifyManagerAtBreach": .boolean,
+            "reassignAfterHours": .number(required: false), "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
     }
@@ -54,7 +62,9 @@ struct SLAPoliciesResource: APIResource {
 
     static func dto(_ model: SLAPolicyModel, on database: any Database) async throws -> DTO {
         DTO(id: model.id!, name: model.name, responseHours: SLAPolicyInput.json(responseMinutes: model.responseMinutes),
-            shelfLifeDays: model.shelfLifeDays, isDefault: model.isDefault, createdAt: model.createdAt,
+            shelfLifeDays: model.shelfLifeDays, isDefault: model.isDefault, remindAtShare: model.remindAtShare,
+            notifyManagerAtBreach: model.notifyManagerAtBreach,
+            reassignAfterHours: model.reassignAfterMinutes.map { Double($0) / 60 }, createdAt: model.createdAt,
             updatedAt: model.updatedAt)
     }
 
@@ -73,6 +83,9 @@ struct SLAPoliciesResource: APIResource {
         References.assign(input.name, to: &model.name)
         if let minutes = input.responseMinutes.value { model.setResponse(minutes) }
         References.assign(input.shelfLifeDays.map { Int($0) }, to: &model.shelfLifeDays)
+        References.assign(input.remindAtShare, to: &model.remindAtShare)
+        References.assign(input.notifyManagerAtBreach, to: &model.notifyManagerAtBreach)
+        References.assign(input.reassignAfterHours.map { Int(($0 * 60).rounded()) }, to: &model.reassignAfterMinutes)
         try await SettingsDefaults.assign(input.isDefault, to: model, flag: \.$isDefault, on: database)
     }
 

@@ -92,6 +92,11 @@ struct SettingsPages: RouteCollection {
             FormField("responseHours.\($0.rawValue)", "Priority \($0.rawValue): business hours to the first action", .number)
         }
         + [FormField("shelfLifeDays", "Shelf life (days before an untouched lead is recycled)", .integer),
+           FormField("remindAtShare", "Remind the owner at this share of the response time", .number,
+                     hint: "0.5: halfway; empty: no reminder"),
+           FormField("notifyManagerAtBreach", "Tell the owner's manager when the SLA is missed", .checkbox),
+           FormField("reassignAfterHours", "Reassign this many business hours after a miss", .number,
+                     hint: "Empty: never"),
            FormField("isDefault", "Default for teams without a policy", .checkbox)]
 
     static let calendarFields = [FormField("name", "Name", .text),
@@ -163,11 +168,13 @@ struct SettingsPages: RouteCollection {
             Section(id: "sla", title: "SLA policies",
                     intro: "Business hours to the first action per priority, and the shelf life after which an "
                         + "untouched lead is recycled.",
-                    columns: ["Policy", "A", "B", "C", "D", "Shelf life", "Default"],
+                    columns: ["Policy", "A", "B", "C", "D", "Reminder", "Reassign", "Shelf life", "Default"],
                     rows: policies.map { policy in
                         [edit("sla-policies", policy.id, policy.name)]
                             + LeadPriority.allCases.map { Cell(text: Self.hours(policy.responseMinutes[$0] ?? 0)) }
-                            + [Cell(text: "\(policy.shelfLifeDays) days"), Cell(text: policy.isDefault ? "default" : "")]
+                            + [Cell(text: policy.remindAtShare.map { "at \(Int($0 * 100)) %" } ?? "none"),
+                               Cell(text: policy.reassignAfterMinutes.map { "\(Self.hours($0)) after a miss" } ?? "never"),
+                               Cell(text: "\(policy.shelfLifeDays) days"), Cell(text: policy.isDefault ? "default" : "")]
                     }, addHref: mayEdit ? "/settings/sla-policies/new" : nil),
             Section(id: "calendars", title: "Business calendars",
                     intro: "Working hours per weekday in a time zone, minus holidays: due times never fall outside them.",

@@ -17,6 +17,8 @@ struct Shell: Encodable {
     var userRole: String?
     var csrf: String?
     var navigation: [Link] = []
+    /// Unread notifications in the user's inbox.
+    var unread = 0
 
     init(title: String, request: Request) {
         self.title = title
@@ -24,6 +26,7 @@ struct Shell: Encodable {
         userName = principal.email
         userRole = principal.role.rawValue.replacingOccurrences(of: "_", with: " ")
         csrf = request.browserSession?.csrfToken
+        unread = request.unreadNotifications
         let sales = [UserRole.rep, .salesManager, .admin].contains(principal.role)
         let managesTeam = [UserRole.salesManager, .admin].contains(principal.role)
         let pages: [(String, String, Resource)] = [
