@@ -2,6 +2,8 @@ import AccordCore
 import AccordStore
 import AccordTestSupport
 import FluentKit
+import NIOCore
+import VaporTesting
 import Foundation
 import Testing
 import Vapor
@@ -54,6 +56,41 @@ import Vapor
             let all = try await app.send(.POST, "/api/v1/inbox:read-all", token: ana.token)
             #expect(all["marked"] == .integer(1))
             #expect(try await app.send(.GET, "/api/v1/inbox?unread=true", token: ben.token).items.count == 1)
+        }
+    }
+}
+
+/// `/metrics`: Prometheus text for admins (or everyone when configured), with requests, jobs and leads.
+@Suite struct MetricsTests {
+    @Test("metrics need an admin token and report requests, the job queue and open leads by SLA state")
+    func metrics() async throws {
+        try await withAccordApp { app in
+            // setup: one overdue lead, one due job, some requests
+            let admin = try await app.makeUser(role: .admin, scopes: [.admin])
+            let rep = try await app.makeUser(role: .rep, team: "North")
+            let person = try await app.create("/api/v1/persons", #"{"email": "m@metrics.example"}"#)
+            let lead = try await app.create("/api/v1/leads", #"{"personId": "\#(person)", "ownerId": "\#(rep.id)"}"#)
+            _ = try await app.send(.POST, "/api/v1/leads/\(lead)/moves", #"{"move": "qualify"}"#)
+            try await LeadModel.query(on: app.db).set(\.$slaDueAt, to: Date().addingTimeInterval(-60)).update()
+            try await JobQueue.enqueue("mail.send", on: app.db)
+            _ = try await app.send(.GET, "/api/v1/leads/\(UUID())")
+            // check: who may scrape
+            #expect(try await app.send(.GET, "/metrics", token: nil).status == .unauthorized)
+            #expect(try await app.send(.GET, "/metrics", token: rep.token).status == .forbidden)
+            #expect(try await app.send(.GET, "/metrics").status == .forbidden, "a write token is not an admin token")
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: admin.token)
+            let response = try await app.testing().performTest(request: TestingHTTPRequest(
+                method: .GET, url: URI(path: "/metrics"), headers: headers, body: ByteBuffer()))
+            #expect(response.status == .ok)
+            #expect(response.headers.contentType?.description.hasPrefix("text/plain") == true)
+            let text = response.body.string
+            // check: what it says
+            #expect(text.contains(#"accord_http_requests_total{method="GET",route="/api/v1/leads/:leadId",status="404"} 1"#))
+            #expect(text.contains(#"accord_jobs{state="available"} "#))
+            #expect(text.contains("accord_job_oldest_due_seconds "))
+            #expect(text.contains(#"accord_open_leads{sla_state="overdue"} 1"#))
+            #expect(text.contains("accord_http_request_duration_seconds_bucket"))
         }
     }
 }

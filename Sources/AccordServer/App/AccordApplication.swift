@@ -51,6 +51,9 @@ public enum AccordApplication {
 
         // Replace Vapor's default error middleware: problems are JSON on /api, HTML pages elsewhere.
         app.middleware = Middlewares()
+        let metrics = AccordMetrics()
+        app.accordMetrics = metrics
+        app.middleware.use(RequestMetricsMiddleware(metrics: metrics))  // outermost: sees the final status
         app.middleware.use(ProblemMiddleware())
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
@@ -70,6 +73,7 @@ public enum AccordApplication {
         try routes.register(collection: AuditController())
         try routes.register(collection: JobsController())
         try routes.register(collection: InboxController())
+        try routes.register(collection: MetricsController(isPublic: configuration.metricsPublic))
         try routes.register(collection: ResourceController<UsersResource>())
         try routes.register(collection: UserActionsController())
         try routes.register(collection: DefinitionsController())
