@@ -50,3 +50,8 @@ echo "== 3. Lead scoring engine against hand-coded rules (one core)"
 
 echo "== 4. SLA due times against Foundation's calendar, routing against the territory match alone (one core)"
 .build/release/accord-bench handoff
+
+echo "== 5. Background jobs: 1 and 4 worker processes on SQLite (set DATABASE_URL for PostgreSQL)"
+JOBS_DB=${DATABASE_URL:-$WORK/jobs.sqlite}
+.build/release/accord-bench jobs --db "$JOBS_DB" --jobs 10000 --workers 1
+.build/release/accord-bench jobs --db "$JOBS_DB" --jobs 20000 --workers 4
