@@ -27,6 +27,8 @@ public enum AccessPolicy {
             return .forbidden("Only admins manage users and tokens.")
         case (_, .jobs, _):
             return .forbidden("Only admins see background jobs.")
+        case (_, .webhooks, _):
+            return .forbidden("Only admins manage webhooks.")
         case (.salesManager, .audit, .read), (.marketingManager, .audit, .read):
             return .allowed(.all)
         case (_, .audit, _):
@@ -78,6 +80,9 @@ public enum AccessPolicy {
         if scopes.contains(.admin) { return nil }
         if resource == .users || resource == .tokens {
             return "Managing users and tokens needs a token with the admin scope."
+        }
+        if resource == .webhooks {
+            return "Webhooks hold signing secrets: they need a token with the admin scope."
         }
         switch action {
         case .read:

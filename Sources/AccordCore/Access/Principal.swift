@@ -31,6 +31,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case settings
     /// Background jobs (admins see the queue and retry dead jobs).
     case jobs
+    /// Outbound webhook endpoints and their deliveries (admins; they hold signing secrets).
+    case webhooks
 }
 
 /// What a request wants to do.

@@ -73,6 +73,8 @@ public enum AccordApplication {
         try routes.register(collection: AuditController())
         try routes.register(collection: JobsController())
         try routes.register(collection: InboxController())
+        try routes.register(collection: ResourceController<WebhooksResource>())
+        try routes.register(collection: WebhookDeliveriesController())
         try routes.register(collection: MetricsController(isPublic: configuration.metricsPublic))
         try routes.register(collection: ResourceController<UsersResource>())
         try routes.register(collection: UserActionsController())

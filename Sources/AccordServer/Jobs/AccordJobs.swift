@@ -12,9 +12,15 @@ public enum AccordJobs {
         [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) }]
     }
 
+    /// Jobs whose slow part (HTTP) runs outside the transaction.
+    static func outsideHandlers(_ app: Application) -> [String: JobRunner.OutsideHandler] {
+        let client = app.client
+        return [WebhookOutbox.jobKind: { job, database in try await WebhookSender.deliver(job, client: client, on: database) }]
+    }
+
     /// A runner on the application's database.
     public static func runner(for app: Application, concurrency: Int = 4) -> JobRunner {
-        JobRunner(database: app.db, handlers: handlers(app), options: .init(concurrency: concurrency),
-                  logger: app.logger)
+        JobRunner(database: app.db, handlers: handlers(app), outsideHandlers: outsideHandlers(app),
+                  options: .init(concurrency: concurrency), logger: app.logger)
     }
 }

@@ -47,7 +47,22 @@ public enum LeadHandoff {
         }
         record(decision, on: lead)
         try await startClock(lead, at: now, on: database)
+        if lead.$owner.id != nil {
+            try await WebhookOutbox.publish(.leadAssigned, data: eventData(lead), at: now, on: database)
+        }
         return decision
+    }
+
+    /// What webhook events say about a lead.
+    public static func eventData(_ lead: LeadModel) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue { date.map { .string(ISOTimestamp.format($0)) } ?? .null }
+        return .object([
+            "leadId": .string(lead.id?.uuidString ?? ""), "personId": .string(lead.$person.id.uuidString),
+            "ownerId": lead.$owner.id.map { .string($0.uuidString) } ?? .null,
+            "teamId": lead.teamID.map { .string($0.uuidString) } ?? .null, "stage": .string(lead.stage),
+            "priority": lead.priority.map(JSONValue.string) ?? .null, "slaDueAt": time(lead.slaDueAt),
+            "routingReason": lead.routingReason.map(JSONValue.string) ?? .null,
+        ])
     }
 
     /// Writes routing's answer onto the lead: owner, team, method and the explanation shown with it.

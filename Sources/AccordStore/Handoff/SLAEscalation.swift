@@ -114,6 +114,13 @@ public enum SLAEscalation {
                              lead: lead, now: now, on: database)
         }
         try await lead.save(on: database)
+        let event: WebhookEvent = switch payload.step {
+        case .remind: .leadSLAWarning
+        case .breach: .leadSLABreached
+        case .reassign: .leadReassigned
+        case .expire: .leadRecycled
+        }
+        try await WebhookOutbox.publish(event, data: LeadHandoff.eventData(lead), at: now, on: database)
         try await AuditTrail.record(.system, entity: "lead", id: lead.id!, action: "sla:\(payload.step.rawValue)",
                                     changes: FieldChanges.diff(before: before, after: snapshot(lead)), reason: reason,
                                     at: now, on: database)

@@ -10,6 +10,9 @@ import Logging
 public final class JobRunner: Sendable {
     /// What a job does; it runs inside the transaction that also marks the job complete.
     public typealias Handler = @Sendable (JobRecord, any Database) async throws -> Void
+    /// A job whose slow part (an HTTP call) must not hold a transaction: it runs first, on the pool, and returns
+    /// the part that records its result, which runs in the job's transaction like any handler.
+    public typealias OutsideHandler = @Sendable (JobRecord, any Database) async throws -> Handler
 
     public struct Options: Sendable {
         public var concurrency: Int
@@ -29,14 +32,17 @@ public final class JobRunner: Sendable {
     public let worker: String
     let database: any Database
     let handlers: [String: Handler]
+    let outsideHandlers: [String: OutsideHandler]
     let options: Options
     let logger: Logger
     private let state = LockedState()
 
-    public init(database: any Database, handlers: [String: Handler], options: Options = Options(),
-                worker: String = JobRunner.workerName(), logger: Logger = Logger(label: "accord.jobs")) {
+    public init(database: any Database, handlers: [String: Handler], outsideHandlers: [String: OutsideHandler] = [:],
+                options: Options = Options(), worker: String = JobRunner.workerName(),
+                logger: Logger = Logger(label: "accord.jobs")) {
         self.database = database
         self.handlers = handlers
+        self.outsideHandlers = outsideHandlers
         self.options = options
         self.worker = worker
         self.logger = logger
@@ -123,11 +129,13 @@ public final class JobRunner: Sendable {
     }
 
     private func execute(_ job: JobRecord) async {
-        guard let handler = handlers[job.kind] else {
+        guard handlers[job.kind] != nil || outsideHandlers[job.kind] != nil else {
             _ = try? await JobQueue.fail(job, worker: worker, error: "no handler for jobs of kind '\(job.kind)'", on: database)
             return
         }
         do {
+            let handler: Handler
+            if let inside = handlers[job.kind] { handler = inside } else { handler = try await outsideHandlers[job.kind]!(job, database) }
             try await database.writeTransaction { [worker] database in
                 try await handler(job, database)
                 try await JobQueue.complete(job, worker: worker, on: database)

@@ -29,6 +29,7 @@ public enum AccordMigrations {
         M0024_CreateJobs(),
         M0025_AddEscalation(),
         M0026_CreateNotifications(),
+        M0027_CreateWebhooks(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -39,5 +40,6 @@ public enum AccordMigrations {
         SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
+        WebhookEndpointModel.schema, WebhookDeliveryModel.schema,
     ]
 }
