@@ -122,7 +122,7 @@ import Testing
         #expect(job?.lastError == "no handler for jobs of kind 'no.such.kind'")
         let sweep = try Accord.run(["sla", "sweep"], environment: environment)
         #expect(sweep.status == 0, "\(sweep.stderr)")
-        #expect(sweep.stdout.contains("Checked 0 waiting lead(s); ran 0 due escalation step(s)."))
+        #expect(sweep.stdout.contains("Checked 0 waiting lead(s); ran 0 due escalation step(s) and 0 notification job(s)."))
         #expect(job?.attempt == 1)
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)

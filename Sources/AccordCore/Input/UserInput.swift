@@ -12,6 +12,9 @@ public struct UserInput: Sendable {
     public var capacity: FieldValue<Int64>
     /// The user's share of round robin in their team (0 takes them out of it).
     public var routingWeight: FieldValue<Int64>
+    /// Email for SLA reminders and breaches, besides the inbox.
+    public var emailSLAWarnings: FieldValue<Bool>
+    public var emailSLABreaches: FieldValue<Bool>
     public var password: FieldValue<String>
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> UserInput {
@@ -24,6 +27,8 @@ public struct UserInput: Sendable {
             isAway: reader.notNull("isAway", reader.bool("isAway")),
             capacity: reader.integer("capacity", in: 0...10_000),
             routingWeight: reader.notNull("routingWeight", reader.integer("routingWeight", in: 0...100)),
+            emailSLAWarnings: reader.notNull("emailSlaWarnings", reader.bool("emailSlaWarnings")),
+            emailSLABreaches: reader.notNull("emailSlaBreaches", reader.bool("emailSlaBreaches")),
             password: mode.creating ? reader.string("password", required: true, maxLength: 200) : .absent)
         if let password = input.password.value, password.count < 10 {
             reader.problem("password", "must have at least 10 characters")

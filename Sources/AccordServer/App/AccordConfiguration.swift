@@ -19,6 +19,8 @@ public struct AccordConfiguration: Sendable, Equatable {
     public var resourcesDirectory: String?
     /// `ACCORD_TRUSTED_PROXIES`: addresses of reverse proxies whose X-Forwarded-Proto and -For are believed.
     public var trustedProxies: Set<String>
+    /// `ACCORD_SMTP_HOST` (with `_PORT`, `_FROM`, `_USERNAME`, `_PASSWORD`): where email goes; nil sends none.
+    public var smtp: SMTPSettings?
 
     /// The variables Accord reads, with what each means, for `--help` and the README.
     public static let variables: [(name: String, meaning: String)] = [
@@ -29,10 +31,14 @@ public struct AccordConfiguration: Sendable, Equatable {
         ("ACCORD_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default: info)"),
         ("ACCORD_RESOURCES", "folder holding Resources/Views and Public (default: the copy built with Accord)"),
         ("ACCORD_TRUSTED_PROXIES", "comma-separated proxy addresses whose X-Forwarded-Proto/-For are believed"),
+        ("ACCORD_SMTP_HOST", "SMTP server for SLA emails (none: no email); with ACCORD_SMTP_FROM (required),"),
+        ("ACCORD_SMTP_PORT", "  ACCORD_SMTP_PORT (default 25), ACCORD_SMTP_USERNAME and ACCORD_SMTP_PASSWORD"),
     ]
 
     public init(database: DatabaseLocation, timeZone: TimeZone = .gmt, metricsPublic: Bool = false,
-                logLevel: Logger.Level = .info, resourcesDirectory: String? = nil, trustedProxies: Set<String> = []) {
+                logLevel: Logger.Level = .info, resourcesDirectory: String? = nil, trustedProxies: Set<String> = [],
+                smtp: SMTPSettings? = nil) {
+        self.smtp = smtp
         self.database = database
         self.timeZone = timeZone
         self.metricsPublic = metricsPublic
@@ -113,8 +119,28 @@ public struct AccordConfiguration: Sendable, Equatable {
             }
         }
 
+        var smtp: SMTPSettings?
+        if let host = value("ACCORD_SMTP_HOST") {
+            let port = value("ACCORD_SMTP_PORT").map { Int($0) } ?? 25
+            if port == nil || !(1...65_535).contains(port!) { report.add("ACCORD_SMTP_PORT", "must be a port from 1 to 65535") }
+            let from = value("ACCORD_SMTP_FROM")
+            if from.flatMap({ try? EmailAddress($0) }) == nil {
+                report.add("ACCORD_SMTP_FROM", "must be the sender's email address when ACCORD_SMTP_HOST is set")
+            }
+            if (value("ACCORD_SMTP_USERNAME") == nil) != (value("ACCORD_SMTP_PASSWORD") == nil) {
+                report.add("ACCORD_SMTP_USERNAME", "and ACCORD_SMTP_PASSWORD go together")
+            }
+            smtp = SMTPSettings(host: host, port: port ?? 25, from: from ?? "", username: value("ACCORD_SMTP_USERNAME"),
+                                password: value("ACCORD_SMTP_PASSWORD"))
+        } else {
+            for name in ["ACCORD_SMTP_PORT", "ACCORD_SMTP_FROM", "ACCORD_SMTP_USERNAME", "ACCORD_SMTP_PASSWORD"]
+                where value(name) != nil {
+                report.add(name, "needs ACCORD_SMTP_HOST")
+            }
+        }
+
         try report.throwIfInvalid()
         self.init(database: database, timeZone: timeZone, metricsPublic: metricsPublic, logLevel: logLevel,
-                  resourcesDirectory: resources, trustedProxies: proxies)
+                  resourcesDirectory: resources, trustedProxies: proxies, smtp: smtp)
     }
 }

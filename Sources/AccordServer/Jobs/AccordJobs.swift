@@ -15,7 +15,19 @@ public enum AccordJobs {
     /// Jobs whose slow part (HTTP) runs outside the transaction.
     static func outsideHandlers(_ app: Application) -> [String: JobRunner.OutsideHandler] {
         let client = app.client
-        return [WebhookOutbox.jobKind: { job, database in try await WebhookSender.deliver(job, client: client, on: database) }]
+        let smtp = app.accordConfiguration?.smtp
+        let group = app.eventLoopGroup
+        return [
+            WebhookOutbox.jobKind: { job, database in try await WebhookSender.deliver(job, client: client, on: database) },
+            // Without SMTP settings the email is dropped (the inbox has it); a failed send is retried by the queue.
+            Mailbox.jobKind: { job, _ in
+                if let smtp, let message = Mailbox.message(job) {
+                    try await SMTPMailer.send(to: message.to, subject: message.subject, body: message.body,
+                                              settings: smtp, group: group)
+                }
+                return { _, _ in }
+            },
+        ]
     }
 
     /// A runner on the application's database.

@@ -161,10 +161,15 @@ public enum SLAEscalation {
             .filter(\.$role == UserRole.salesManager.rawValue).filter(\.$isActive == true).first()?.id
     }
 
+    /// Into the user's inbox, and by email for reminders and breaches when they want that.
     static func notify(_ user: UUID?, _ kind: String, _ title: String, _ body: String, lead: LeadModel, now: Date,
                        on database: any Database) async throws {
         guard let user else { return }
         try await NotificationModel(userID: user, kind: kind, title: title, body: body, leadID: lead.id, at: now)
             .create(on: database)
+        guard let recipient = try await UserModel.find(user, on: database), recipient.isActive,
+              (kind == "lead.sla_warning" && recipient.emailSLAWarnings)
+                || (kind == "lead.sla_breached" && recipient.emailSLABreaches) else { return }
+        try await Mailbox.enqueue(to: recipient.email, subject: title, body: body, on: database)
     }
 }

@@ -30,6 +30,7 @@ public enum AccordMigrations {
         M0025_AddEscalation(),
         M0026_CreateNotifications(),
         M0027_CreateWebhooks(),
+        M0028_AddEmailPreferences(),
     ]
 
     /// The tables the migrations create, in creation order.

@@ -23,6 +23,9 @@ public final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "capacity") public var capacity: Int?
     /// Their share of round robin in their team; 0 takes them out of it.
     @Field(key: "routing_weight") public var routingWeight: Int
+    /// Email (besides the inbox) for SLA reminders and for breaches.
+    @Field(key: "email_sla_warnings") public var emailSLAWarnings: Bool
+    @Field(key: "email_sla_breaches") public var emailSLABreaches: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -40,5 +43,7 @@ public final class UserModel: Model, @unchecked Sendable {
         self.isActive = true
         self.isAway = false
         self.routingWeight = 1
+        self.emailSLAWarnings = true
+        self.emailSLABreaches = true
     }
 }

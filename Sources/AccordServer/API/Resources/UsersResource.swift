@@ -21,6 +21,8 @@ struct UsersResource: APIResource {
         var isAway: Bool
         var capacity: Int?
         var routingWeight: Int
+        var emailSlaWarnings: Bool
+        var emailSlaBreaches: Bool
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -37,6 +39,7 @@ struct UsersResource: APIResource {
             "managerId": APISchemas.uuid(required: false, nullable: true), "isAway": .boolean(required: false),
             "capacity": .integer(required: false, nullable: true, minimum: (0, exclusive: false)),
             "routingWeight": .integer(required: false, maximum: (100, exclusive: false), minimum: (0, exclusive: false)),
+            "emailSlaWarnings": .boolean(required: false), "emailSlaBreaches": .boolean(required: false),
             "password": .string(format: .password, minLength: 10),
         ], additionalProperties: .init(false))
     }
@@ -49,6 +52,7 @@ struct UsersResource: APIResource {
             "managerId": APISchemas.uuid(required: false, nullable: true), "isAway": .boolean(required: false),
             "capacity": .integer(required: false, nullable: true, minimum: (0, exclusive: false)),
             "routingWeight": .integer(required: false, maximum: (100, exclusive: false), minimum: (0, exclusive: false)),
+            "emailSlaWarnings": .boolean(required: false), "emailSlaBreaches": .boolean(required: false),
         ], additionalProperties: .init(false))
     }
 
@@ -57,7 +61,7 @@ struct UsersResource: APIResource {
             "id": APISchemas.uuid(), "email": .string, "name": .string, "role": .string,
             "teamId": APISchemas.uuid(required: false), "managerId": APISchemas.uuid(required: false),
             "isActive": .boolean, "isAway": .boolean, "capacity": .integer(required: false),
-            "routingWeight": .integer,
+            "routingWeight": .integer, "emailSlaWarnings": .boolean, "emailSlaBreaches": .boolean,
             "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
@@ -72,7 +76,8 @@ struct UsersResource: APIResource {
     static func dto(_ model: UserModel, on database: any Database) async throws -> DTO {
         DTO(id: model.id!, email: model.email, name: model.name, role: model.role, teamId: model.$team.id,
             managerId: model.$manager.id, isActive: model.isActive, isAway: model.isAway, capacity: model.capacity,
-            routingWeight: model.routingWeight, createdAt: model.createdAt, updatedAt: model.updatedAt)
+            routingWeight: model.routingWeight, emailSlaWarnings: model.emailSLAWarnings,
+            emailSlaBreaches: model.emailSLABreaches, createdAt: model.createdAt, updatedAt: model.updatedAt)
     }
 
     static func create(_ body: JSONValue, on database: any Database) async throws -> UserModel {
@@ -108,6 +113,8 @@ struct UsersResource: APIResource {
         References.assign(input.isAway, to: &model.isAway)
         References.assign(input.capacity.map { Int($0) }, to: &model.capacity)
         References.assign(input.routingWeight.map { Int($0) }, to: &model.routingWeight)
+        References.assign(input.emailSLAWarnings, to: &model.emailSLAWarnings)
+        References.assign(input.emailSLABreaches, to: &model.emailSLABreaches)
         try await model.save(on: database)
     }
 }
