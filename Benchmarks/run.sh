@@ -55,3 +55,6 @@ echo "== 5. Background jobs: 1 and 4 worker processes on SQLite (set DATABASE_UR
 JOBS_DB=${DATABASE_URL:-$WORK/jobs.sqlite}
 .build/release/accord-bench jobs --db "$JOBS_DB" --jobs 10000 --workers 1
 .build/release/accord-bench jobs --db "$JOBS_DB" --jobs 20000 --workers 4
+
+echo "== 6. What is due with a million open leads and jobs (SQLite; set DATABASE_URL for PostgreSQL)"
+.build/release/accord-bench due --db "${DATABASE_URL:-$WORK/due.sqlite}" --leads 1000000

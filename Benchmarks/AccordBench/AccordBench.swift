@@ -24,6 +24,10 @@ enum AccordBench {
             try await JobsBench.run(Array(arguments.dropFirst()))
             return
         }
+        if arguments.first == "due" {
+            try await DueBench.run(Array(arguments.dropFirst()))
+            return
+        }
         if arguments.first == "job-worker" {
             try await JobsBench.worker(Array(arguments.dropFirst()))
             return

@@ -91,6 +91,8 @@ import Vapor
             #expect(text.contains("accord_job_oldest_due_seconds "))
             #expect(text.contains(#"accord_open_leads{sla_state="overdue"} 1"#))
             #expect(text.contains("accord_http_request_duration_seconds_bucket"))
+            #expect(text.contains(#"accord_webhook_deliveries{status="dead"} 0"#))
+            #expect(text.contains("accord_webhook_deliveries_failing 0"))
         }
     }
 }

@@ -36,6 +36,21 @@ struct MetricsController: RouteCollection {
         }
         metrics.registry.makeGauge(name: "accord_job_oldest_due_seconds",
                                    help: "How long the oldest due job has waited to be claimed").set(jobs.oldestDueSeconds)
+        let deliveries = try await Catalog.sqlDatabase(request.db).raw("""
+            SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status
+            """).all()
+        var byStatus: [String: Int] = ["pending": 0, "delivered": 0, "dead": 0, "disabled": 0]
+        for row in deliveries { byStatus[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        for (status, count) in byStatus {
+            metrics.registry.makeGauge(name: "accord_webhook_deliveries", labels: [("status", status)],
+                                       help: "Webhook deliveries by status (dead and disabled are failures)")
+                .set(Double(count))
+        }
+        let failing = try await WebhookDeliveryModel.query(on: request.db).filter(\.$status == "pending")
+            .filter(\.$attempts > 0).count()
+        metrics.registry.makeGauge(name: "accord_webhook_deliveries_failing",
+                                   help: "Pending deliveries whose last attempt failed (waiting for a retry)")
+            .set(Double(failing))
         for (state, count) in try await openLeadsBySLAState(now: now, on: request.db) {
             metrics.registry.makeGauge(name: "accord_open_leads", labels: [("sla_state", state)],
                                        help: "Open leads: waiting (due later), overdue, or answered").set(Double(count))

@@ -58,7 +58,7 @@ public enum JobQueue {
                 WHERE \(ident: "id") IN (
                   SELECT \(ident: "id") FROM \(ident: table)
                   WHERE \(ident: "state") = \(bind: JobState.available.rawValue) AND \(ident: "run_at") <= \(bind: now) \(only)
-                  ORDER BY \(ident: "run_at"), \(ident: "id") LIMIT \(bind: limit) \(lock))
+                  ORDER BY \(ident: "run_at") LIMIT \(bind: limit) \(lock))
                 RETURNING \(ident: "id"), \(ident: "kind"), \(ident: "payload"), \(ident: "unique_key"),
                   \(ident: "attempt"), \(ident: "max_attempts")
                 """).all()
