@@ -106,6 +106,8 @@ enum JobsBench {
         }
         var killedAt: Date?
         var stranded: [UUID] = []
+        var victimOwner = ""
+        var strandedRescuedAt: TimeInterval?
         var strandedDoneAt: TimeInterval?
         var done = 0
         let deadline = Date().addingTimeInterval(600)
@@ -118,14 +120,23 @@ enum JobsBench {
                 kill(victim, SIGKILL)
                 killedAt = Date()
                 // The jobs the killed worker held: they must be rescued and done by others.
-                stranded = try await sql.raw("""
-                    SELECT id FROM \(ident: JobQueue.table) WHERE state = 'running' AND lease_owner LIKE \(bind: "%:\(victim):%")
-                    """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                let held = try await sql.raw("""
+                    SELECT id, lease_owner FROM \(ident: JobQueue.table)
+                    WHERE state = 'running' AND lease_owner LIKE \(bind: "%:\(victim):%")
+                    """).all()
+                stranded = try held.map { try $0.decode(column: "id", as: UUID.self) }
+                victimOwner = try held.first?.decode(column: "lease_owner", as: String.self) ?? ""
             }
-            if let killedAt, strandedDoneAt == nil, !stranded.isEmpty {
-                let open = try await JobModel.query(on: store.database).filter(\.$id ~~ stranded)
-                    .filter(\.$state != JobState.completed.rawValue).count()
-                if open == 0 { strandedDoneAt = Date().timeIntervalSince(killedAt) }
+            if let killedAt, !stranded.isEmpty {
+                // Rescued: no longer held by the dead worker (back in the queue, or already taken and done).
+                if strandedRescuedAt == nil, try await JobModel.query(on: store.database).filter(\.$id ~~ stranded)
+                    .filter(\.$state == JobState.running.rawValue).filter(\.$leaseOwner == victimOwner).count() == 0 {
+                    strandedRescuedAt = Date().timeIntervalSince(killedAt)
+                }
+                if strandedDoneAt == nil, try await JobModel.query(on: store.database).filter(\.$id ~~ stranded)
+                    .filter(\.$state != JobState.completed.rawValue).count() == 0 {
+                    strandedDoneAt = Date().timeIntervalSince(killedAt)
+                }
             }
             if done + (counts[.dead] ?? 0) >= settings.jobs, !settings.killOne || strandedDoneAt != nil || stranded.isEmpty {
                 break
@@ -173,9 +184,11 @@ enum JobsBench {
                 && (counts[.available] ?? 0) == 0,
             "cleanShutdowns": cleanExits == settings.workers - (settings.killOne ? 1 : 0),
             "oneLiveJobPerUniqueKey": added == 1 && live == 1,
-            // Stranded jobs come back once their lease runs out (plus a rescue pass and some slack for slow machines).
+            // Stranded jobs come back to the queue once their lease runs out (at most one lease after the last
+            // heartbeat, then a rescue pass; slack for slow machines); when they run then depends on the backlog.
             "strandedRescuedWithinLease": !settings.killOne || stranded.isEmpty
-                || (strandedDoneAt ?? .infinity) <= settings.lease + 3,
+                || (strandedRescuedAt ?? .infinity) <= settings.lease + 3,
+            "strandedDone": !settings.killOne || stranded.isEmpty || strandedDoneAt != nil,
         ]
         var result: [String: Double] = [
             "jobs": Double(settings.jobs), "workers": Double(settings.workers), "lease": settings.lease,
@@ -186,6 +199,7 @@ enum JobsBench {
         ]
         if let killedAt {
             result["strandedWhenKilled"] = Double(stranded.count)
+            result["secondsFromKillToStrandedRescued"] = strandedRescuedAt ?? -1
             result["secondsFromKillToStrandedDone"] = strandedDoneAt ?? -1
             result["secondsFromKillToAllDone"] = finished.timeIntervalSince(killedAt)
         }
