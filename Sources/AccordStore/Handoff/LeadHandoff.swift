@@ -231,7 +231,8 @@ public enum LeadHandoff {
 }
 
 extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+    /// `flatMap` with an async transform (look up a record for an optional id).
+    public func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
     }

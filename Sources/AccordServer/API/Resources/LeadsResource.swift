@@ -112,7 +112,7 @@ struct LeadsResource: APIResource {
     static func create(_ body: JSONValue, on database: any Database) async throws -> LeadModel {
         let input = try LeadInput.read(body, .create)
         var report = ValidationReport()
-        let person = try await input.personID.value.asyncMap { try await PersonModel.find($0, on: database) } ?? nil
+        let person = try await input.personID.value.asyncFlatMap { try await PersonModel.find($0, on: database) }
         if person == nil { report.add("personId", "no person with id \(input.personID.value!)") }
         if let person, let id = person.id, try await LeadModel.query(on: database).filter(\.$person.$id == id)
             .filter(\.$stage ~~ LeadStage.allCases.filter(\.isOpen).map(\.rawValue)).first() != nil {
@@ -134,7 +134,7 @@ struct LeadsResource: APIResource {
         let previousOwner = model.$owner.id
         apply(input, to: model)
         if input.ownerID.isPresent, model.$owner.id != previousOwner {
-            let owner = try await model.$owner.id.asyncMap { try await UserModel.find($0, on: database) } ?? nil
+            let owner = try await model.$owner.id.asyncFlatMap { try await UserModel.find($0, on: database) }
             model.routingMethod = owner == nil ? RoutingMethod.unassigned.rawValue : RoutingMethod.manual.rawValue
             model.routingReason = owner.map { "assigned by hand to \($0.name)" } ?? "unassigned by hand"
             if let team = owner?.$team.id { model.teamID = team }
@@ -154,12 +154,5 @@ struct LeadsResource: APIResource {
         References.assign(input.ownerID, to: &model.$owner.id)
         References.assign(input.campaignID, to: &model.$campaign.id)
         References.assign(input.priority.map(\.rawValue), to: &model.priority)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
