@@ -34,6 +34,33 @@ import Vapor
         }
     }
 
+    @Test("the jobs page shows dead jobs to admins, whose retry button makes them available again")
+    func jobsPage() async throws {
+        try await withAccordApp { app in
+            // setup
+            try await JobQueue.enqueue("email.send", maxAttempts: 1, on: app.db)
+            let job = try #require(try await JobQueue.claim(worker: "w", limit: 1, lease: 30, on: app.db).first)
+            _ = try await JobQueue.fail(job, worker: "w", error: "SMTP said 550 mailbox unavailable", on: app.db)
+            let admin = try await DefinitionPagesTests.signedIn(app, "admin")
+            let rep = try await DefinitionPagesTests.signedIn(app, "rep")
+            // act + check
+            let page = try await admin.request(.GET, "/jobs")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("SMTP said 550 mailbox unavailable"))
+            #expect(page.body.string.contains(#"<td data-state="dead">1</td>"#))
+            #expect(try await rep.request(.GET, "/jobs").status == .forbidden)
+            let retried = try await admin.request(.POST, "/jobs/\(job.id)/retry",
+                                                  form: ["_csrf": try await admin.csrf(on: "/jobs")])
+            #expect(retried.status == .seeOther)
+            #expect(try await JobModel.find(job.id, on: app.db)?.state == "available")
+            let after = try await admin.request(.GET, "/jobs")
+            #expect(after.body.string.contains("No dead jobs."))
+            // without the form's token nothing happens
+            _ = try await JobQueue.claim(worker: "w", limit: 1, lease: 30, on: app.db)
+            #expect(try await admin.request(.POST, "/jobs/\(job.id)/retry", form: [:]).status == .forbidden)
+        }
+    }
+
     @Test("the inbox shows only the caller's notifications, and marks them read")
     func inbox() async throws {
         try await withAccordApp { app in

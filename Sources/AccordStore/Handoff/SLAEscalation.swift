@@ -66,52 +66,47 @@ public enum SLAEscalation {
         // then read it, so each step sees what the one before it did.
         _ = try await Catalog.sqlDatabase(database).select().column("id").from(LeadModel.schema)
             .where("id", .equal, payload.leadId).for(.update).first()
-        guard let lead = try await LeadModel.find(payload.leadId, on: database),
-              LeadUrgency.isWaiting(stage: LeadStage(rawValue: lead.stage) ?? .new, firstActionAt: lead.firstActionAt)
-        else { return }  // acted on, or gone: nothing to escalate
-        let current = payload.step == .expire ? lead.expiresAt : lead.slaDueAt
-        guard let current, abs(current.timeIntervalSince(payload.scheduledFor)) < 1 else { return }  // rescheduled since
+        guard let lead = try await LeadModel.find(payload.leadId, on: database) else { return }  // gone
         let agreement = try await LeadHandoff.agreement(teamID: lead.teamID, on: database)
+        let actions = payload.step.actions(scheduledFor: payload.scheduledFor, lead: lead.escalationState, now: now,
+                                           policy: agreement.policy.escalation)
+        guard !actions.isEmpty else { return }  // acted on, rescheduled since, or already taken
         let before = snapshot(lead)
         let person = try await PersonModel.find(lead.$person.id, on: database)
         let who = person.map { [$0.firstName, $0.lastName].compactMap { $0 }.joined(separator: " ") }
             .flatMap { $0.isEmpty ? nil : $0 } ?? person?.email ?? "a lead"
         var reason: String?
-        switch payload.step {
-        case .remind:
-            // A reminder after the due time helps nobody: the breach says it (late after downtime, say).
-            guard lead.slaRemindedAt == nil, now < current else { return }
-            lead.slaRemindedAt = now
-            let left = RelativeTime.describe(current, now: now)
-            try await notify(lead.$owner.id, "lead.sla_warning", "\(who): \(left)",
-                             "You have not acted on \(who) yet; the SLA is \(left).", lead: lead, now: now, on: database)
-        case .breach:
-            guard lead.slaBreachedAt == nil else { return }
-            try await breach(lead, who: who, agreement: agreement, now: now, on: database)
-        case .reassign:
-            guard lead.slaReassignedAt == nil else { return }
-            // After downtime the reassignment may run first: the breach is told before it, never after.
-            if lead.slaBreachedAt == nil { try await breach(lead, who: who, agreement: agreement, now: now, on: database) }
-            let previous = lead.$owner.id
-            let previousName = try await previous.asyncFlatMap { try await UserModel.find($0, on: database) }?.name
-            lead.slaReassignedAt = now
-            let decision = try await LeadHandoff.reroute(lead, at: now, passingOver: previous, on: database)
-            reason = decision.explanation
-            try await notify(previous, "lead.reassigned", "Reassigned: \(who)",
-                             "\(who) went to someone else because nobody acted in time. \(decision.explanation)",
-                             lead: lead, now: now, on: database)
-            if decision.ownerID != previous {
-                try await notify(decision.ownerID, "lead.assigned", "New lead: \(who)",
-                                 "\(who) is yours now (\(previousName ?? "the previous owner") did not act in time). "
-                                    + decision.explanation, lead: lead, now: now, on: database)
+        for action in actions {
+            switch action {
+            case .remind:
+                lead.slaRemindedAt = now
+                let left = RelativeTime.describe(lead.slaDueAt ?? now, now: now)
+                try await notify(lead.$owner.id, "lead.sla_warning", "\(who): \(left)",
+                                 "You have not acted on \(who) yet; the SLA is \(left).", lead: lead, now: now,
+                                 on: database)
+            case let .breach(notifyManager):
+                try await breach(lead, who: who, notifyManager: notifyManager, now: now, on: database)
+            case .reassign:
+                let previous = lead.$owner.id
+                let previousName = try await previous.asyncFlatMap { try await UserModel.find($0, on: database) }?.name
+                lead.slaReassignedAt = now
+                let decision = try await LeadHandoff.reroute(lead, at: now, passingOver: previous, on: database)
+                reason = decision.explanation
+                try await notify(previous, "lead.reassigned", "Reassigned: \(who)",
+                                 "\(who) went to someone else because nobody acted in time. \(decision.explanation)",
+                                 lead: lead, now: now, on: database)
+                if decision.ownerID != previous {
+                    try await notify(decision.ownerID, "lead.assigned", "New lead: \(who)",
+                                     "\(who) is yours now (\(previousName ?? "the previous owner") did not act in time). "
+                                        + decision.explanation, lead: lead, now: now, on: database)
+                }
+            case .expire:
+                lead.apply(try LeadLifecycle().apply(.expire, to: lead.lifecycleState, at: now))
+                reason = LeadLifecycle.expiredReason
+                try await notify(lead.$owner.id, "lead.recycled", "Recycled: \(who)",
+                                 "\(who) reached the end of its shelf life untouched and went back to nurture.",
+                                 lead: lead, now: now, on: database)
             }
-        case .expire:
-            let next = try LeadLifecycle().apply(.expire, to: lead.lifecycleState, at: now)
-            lead.apply(next)
-            reason = LeadLifecycle.expiredReason
-            try await notify(lead.$owner.id, "lead.recycled", "Recycled: \(who)",
-                             "\(who) reached the end of its shelf life untouched and went back to nurture.",
-                             lead: lead, now: now, on: database)
         }
         try await lead.save(on: database)
         let event: WebhookEvent = switch payload.step {
@@ -127,13 +122,13 @@ public enum SLAEscalation {
     }
 
     /// The breach: the owner hears it, and their manager when the policy says so.
-    static func breach(_ lead: LeadModel, who: String, agreement: HandoffAgreement, now: Date,
+    static func breach(_ lead: LeadModel, who: String, notifyManager: Bool, now: Date,
                        on database: any Database) async throws {
         lead.slaBreachedAt = now
         let owner = try await lead.$owner.id.asyncFlatMap { try await UserModel.find($0, on: database) }
         try await notify(owner?.id, "lead.sla_breached", "SLA missed: \(who)",
                          "The response time for \(who) ran out; act now.", lead: lead, now: now, on: database)
-        if agreement.policy.escalation.notifyManagerAtBreach, let manager = try await manager(of: owner, on: database) {
+        if notifyManager, let manager = try await manager(of: owner, on: database) {
             try await notify(manager, "lead.sla_breached", "SLA missed by \(owner?.name ?? "nobody"): \(who)",
                              "\(owner?.name ?? "Nobody") has not acted on \(who) in time.", lead: lead, now: now,
                              on: database)
@@ -171,5 +166,14 @@ public enum SLAEscalation {
               (kind == "lead.sla_warning" && recipient.emailSLAWarnings)
                 || (kind == "lead.sla_breached" && recipient.emailSLABreaches) else { return }
         try await Mailbox.enqueue(to: recipient.email, subject: title, body: body, on: database)
+    }
+}
+
+extension LeadModel {
+    /// What Core's escalation decision needs to know.
+    var escalationState: EscalationLeadState {
+        EscalationLeadState(stage: LeadStage(rawValue: stage) ?? .new, firstActionAt: firstActionAt, slaDueAt: slaDueAt,
+                            expiresAt: expiresAt, remindedAt: slaRemindedAt, breachedAt: slaBreachedAt,
+                            reassignedAt: slaReassignedAt)
     }
 }

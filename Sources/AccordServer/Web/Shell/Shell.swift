@@ -33,7 +33,7 @@ struct Shell: Encodable {
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
             ("Campaigns", "/campaigns", .campaigns), ("Lead definition", "/definitions", .definitions),
-            ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit),
+            ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),
         ]
         navigation = pages.compactMap { label, href, resource in
             guard case .allowed = AccessPolicy.decide(principal, .read, resource) else { return nil }
