@@ -44,6 +44,7 @@ extension LeadDefinition {
 
         var minimumFit = 0, minimumEngagement = 0.0
         var priorities: [String: LeadPriority] = ["A": .a, "B": .b, "C": .c, "D": .d]
+        var accountLevel: AccountLevel?
         if let mql = reader.raw("mql") {
             var mqlReader = FieldReader(mql, prefix: "mql")
             minimumFit = Int(mqlReader.integer("minimumFit", required: true, in: -100_000...100_000).value ?? 0)
@@ -58,6 +59,14 @@ extension LeadDefinition {
                 priorityReader.rejectUnknownFields(entity: "priorityByGrade")
                 report.merge(priorityReader.report, prefix: "")
             }
+            if let raw = mqlReader.raw("account") {
+                var accountReader = FieldReader(raw, prefix: "mql.account")
+                let minimum = accountReader.number("minimumEngagement", required: true, in: 0...1_000_000).value
+                let cap = accountReader.number("perPersonCap", required: true, in: 0.000_001...1_000_000).value
+                accountReader.rejectUnknownFields(entity: "account level")
+                report.merge(accountReader.report, prefix: "")
+                if let minimum, let cap { accountLevel = AccountLevel(minimumEngagement: minimum, perPersonCap: cap) }
+            }
             mqlReader.rejectUnknownFields(entity: "mql")
             report.merge(mqlReader.report, prefix: "")
         } else {
@@ -68,7 +77,8 @@ extension LeadDefinition {
 
         let definition = LeadDefinition(fitRules: fitRules, grades: grades, engagementRules: engagementRules,
                                         halfLifeDays: halfLife, minimumFit: minimumFit,
-                                        minimumEngagement: minimumEngagement, priorityByGrade: priorities)
+                                        minimumEngagement: minimumEngagement, priorityByGrade: priorities,
+                                        accountLevel: accountLevel)
         if report.problems.isEmpty {
             if minimumFit > definition.maximumFit {
                 report.add("mql.minimumFit", "\(minimumFit) can never be met: the fit rules give at most \(definition.maximumFit)")

@@ -37,6 +37,19 @@ public struct LeadDefinition: Sendable, Equatable, Codable {
         enum CodingKeys: String, CodingKey { case a = "A", b = "B", c = "C" }
     }
 
+    /// Qualifying an account as a buying group: its engagement is the sum over its people, each adding at
+    /// most `perPersonCap`; at `minimumEngagement` the account is an MQL, and one lead goes to its most
+    /// engaged person who fits.
+    public struct AccountLevel: Sendable, Equatable, Codable {
+        public var minimumEngagement: Double
+        public var perPersonCap: Double
+
+        public init(minimumEngagement: Double, perPersonCap: Double) {
+            self.minimumEngagement = minimumEngagement
+            self.perPersonCap = perPersonCap
+        }
+    }
+
     public var fitRules: [FitRule]
     public var grades: Grades
     public var engagementRules: [EngagementRule]
@@ -46,6 +59,8 @@ public struct LeadDefinition: Sendable, Equatable, Codable {
     public var minimumEngagement: Double
     /// The priority a new MQL gets from its fit grade.
     public var priorityByGrade: [String: LeadPriority]
+    /// Account-level qualification; nil: people qualify one by one only.
+    public var accountLevel: AccountLevel? = nil
 
     /// The most fit points the rules can give (every positive rule firing).
     public var maximumFit: Int { fitRules.reduce(0) { $0 + max(0, $1.points) } }
