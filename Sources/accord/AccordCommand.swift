@@ -13,6 +13,6 @@ struct AccordCommand: AsyncParsableCommand {
             """,
         version: AccordApplication.version,
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self,
-                      TokenCommand.self, SLACommand.self]
+                      TokenCommand.self, SLACommand.self, ScoreCommand.self, DefinitionCommand.self]
     )
 }

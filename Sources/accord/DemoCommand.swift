@@ -71,6 +71,7 @@ enum DemoLoading {
         try await DemoWriter.write(company, to: store.database) { progress.update($0) }
         progress.finish()
         try await UserDirectory.setDemoPasswords(on: store.database)
+        try await DemoWriter.activateDefinition(at: asOf, on: store.database)
         // The waiting leads' escalation steps, so a running server (or `accord sla sweep`) takes them up.
         try await store.database.writeTransaction { try await SLAEscalation.scheduleWaiting(on: $0) }
         let seconds = Date().timeIntervalSince(generated)

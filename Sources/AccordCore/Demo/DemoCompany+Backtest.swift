@@ -39,11 +39,16 @@ extension DemoCompany {
 }
 
 extension PersonOutcome {
-    /// Folds in an opportunity the person was part of: an opportunity, and a won deal when it was won.
+    /// Folds in a generated opportunity.
     public mutating func record(_ opportunity: Opportunity) {
-        self.opportunity = true
-        if opportunity.status == .won, !wonDeals.contains(where: { $0.id == opportunity.id }) {
-            wonDeals.append(WonDeal(id: opportunity.id, amount: opportunity.amount))
+        record(opportunityID: opportunity.id, won: opportunity.status == .won, amount: opportunity.amount)
+    }
+
+    /// Folds in an opportunity the person was part of: an opportunity, and a won deal when it was won.
+    public mutating func record(opportunityID: UUID, won: Bool, amount: Money) {
+        opportunity = true
+        if won, !wonDeals.contains(where: { $0.id == opportunityID }) {
+            wonDeals.append(WonDeal(id: opportunityID, amount: amount))
         }
     }
 }

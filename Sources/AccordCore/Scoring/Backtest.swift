@@ -220,3 +220,60 @@ public enum Backtest {
         return keys
     }
 }
+
+/// A backtest as the command line, the API and the page show it: the candidate definition beside the active
+/// one, month by month. JSON schema: docs/backtest.schema.json.
+public struct BacktestReport: Sendable, Equatable, Codable {
+    /// One definition's side.
+    public struct Side: Sendable, Equatable, Codable {
+        /// The stored version, or nil for a definition from a file.
+        public var version: Int?
+        public var name: String
+        public var totals: BacktestFigures
+        public var precision: Double?
+        public var recall: Double?
+    }
+
+    /// One month: the candidate's figures and the active definition's.
+    public struct Month: Sendable, Equatable, Codable {
+        public var month: String
+        public var candidate: BacktestFigures
+        public var active: BacktestFigures?
+    }
+
+    public var from: Date
+    public var to: Date
+    public var persons: Int
+    /// People who won a deal (the denominator of recall).
+    public var wonPersons: Int
+    public var candidate: Side
+    /// The active definition, when there is one.
+    public var active: Side?
+    public var months: [Month]
+    public var notes: [String]
+
+    public init(from: Date, to: Date, subjects: [BacktestSubject], candidate: (version: Int?, name: String, scorer: LeadScorer),
+                active: (version: Int?, name: String, scorer: LeadScorer)?) {
+        let mine = Backtest.run(candidate.scorer, subjects: subjects, from: from, to: to)
+        let theirs = active.map { Backtest.run($0.scorer, subjects: subjects, from: from, to: to) }
+        self.from = from
+        self.to = to
+        persons = subjects.count
+        wonPersons = mine.wonPersons
+        self.candidate = Side(version: candidate.version, name: candidate.name, totals: mine.totals,
+                              precision: mine.precision, recall: mine.recall)
+        self.active = zip(active, theirs).map { definition, result in
+            Side(version: definition.version, name: definition.name, totals: result.totals, precision: result.precision,
+                 recall: result.recall)
+        }
+        months = Backtest.monthKeys(from: from, to: to).map { key in
+            Month(month: key, candidate: mine.months[key] ?? BacktestFigures(), active: theirs.map { $0.months[key] ?? BacktestFigures() })
+        }
+        notes = [Backtest.note]
+    }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}

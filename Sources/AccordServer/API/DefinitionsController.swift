@@ -80,6 +80,19 @@ struct DefinitionsController: RouteCollection {
                     422: APISchemas.problem("A rejection needs a reason"),
                 ]))
         }
+        item.get("backtest", use: Self.backtest).requires(.read, .definitions).openAPI(.init(
+            tags: ["definitions"], summary: "Replay history under this version beside the active one",
+            description: "On each day only the touchpoints before that day count, with decay as of that day; account "
+                + "and person attributes are today's values. Schema: docs/backtest.schema.json.",
+            operationId: "backtestDefinition",
+            parameters: ["from", "to"].map { name in
+                .b(OpenAPI.Parameter(name: name, context: .query(required: false), schema: .string(format: .date),
+                                     description: name == "from" ? "First day (default: the first touchpoint)"
+                                        : "Last day (default: now)"))
+            },
+            responses: [200: APISchemas.json("The report", .object(description: "docs/backtest.schema.json")),
+                        404: APISchemas.problem("No such version"),
+                        422: APISchemas.problem("A date is invalid")]))
         item.get("diff", use: Self.diff).requires(.read, .definitions).openAPI(.init(
             tags: ["definitions"], summary: "What changed between two versions", operationId: "diffDefinitions",
             parameters: [.b(OpenAPI.Parameter(name: "against", context: .query(required: true),
@@ -132,6 +145,32 @@ struct DefinitionsController: RouteCollection {
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(raw) else { throw AccordError.malformed("the definition could not be stored") }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The backtest of the version in the path over `?from=&to=` (dates or ISO 8601 times).
+    static func backtestReport(_ request: Request) async throws -> (LeadDefinitionModel, BacktestReport) {
+        let model = try await find(request, on: request.db)
+        var report = ValidationReport()
+        func day(_ name: String) -> Date? {
+            guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
+            guard let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") else {
+                report.add(name, "'\(text)' is not a date (2026-03-01) or an ISO 8601 time")
+                return nil
+            }
+            return date
+        }
+        let from = day("from"), to = day("to")
+        if let from, let to, from > to { report.add("from", "must not be after to") }
+        try report.throwIfInvalid()
+        return (model, try await BacktestData.report(candidate: (model.version, model.name, try model.definition()),
+                                                     from: from, to: to, on: request.db))
+    }
+
+    @Sendable static func backtest(_ request: Request) async throws -> Response {
+        let (_, report) = try await backtestReport(request)
+        let response = Response(status: .ok, body: .init(string: try BacktestText.json(report)))
+        response.headers.contentType = .json
+        return response
     }
 
     static func find(_ request: Request, on database: any Database) async throws -> LeadDefinitionModel {
@@ -237,6 +276,7 @@ enum DefinitionService {
                                     reason: "version \(model.version) became active", request: request, on: database)
                 }
                 model.activatedAt = Date()
+                try await LiveScoring.scheduleRescore(version: model.version, on: database)  // everyone, on the new rules
             }
             model.workflow = next
             try await model.save(on: database)
@@ -259,7 +299,6 @@ enum DefinitionService {
         guard let model = try await LeadDefinitionModel.query(on: database).filter(\.$state == "active").first() else {
             return nil
         }
-        let definition = try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8)))
-        return (model, LeadScorer(definition))
+        return (model, LeadScorer(try model.definition()))
     }
 }

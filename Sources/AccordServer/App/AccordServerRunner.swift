@@ -13,7 +13,10 @@ public enum AccordServerRunner {
         app.http.server.configuration.port = port
         try await app.asyncBoot()
         try await app.server.start(address: .hostname(hostname, port: port))
-        jobs?.start()
+        if let jobs {
+            try await AccordJobs.scheduleRecurring(app)
+            jobs.start()
+        }
         started(app.http.server.shared.localAddress?.port ?? port)
         let received = await signals.next()
         app.logger.notice("Received signal \(received); shutting down")
@@ -26,6 +29,7 @@ public enum AccordServerRunner {
     public static func work(_ app: Application, jobs: JobRunner, started: @Sendable () -> Void = {}) async throws {
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         try await app.asyncBoot()
+        try await AccordJobs.scheduleRecurring(app)
         jobs.start()
         started()
         let received = await signals.next()

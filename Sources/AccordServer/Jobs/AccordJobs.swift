@@ -12,12 +12,26 @@ public enum AccordJobs {
         [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) }]
     }
 
+    /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).
+    public static func scheduleRecurring(_ app: Application) async throws {
+        try await LiveScoring.scheduleDecay(after: Date(), on: app.db)
+    }
+
     /// Jobs whose slow part (HTTP) runs outside the transaction.
     static func outsideHandlers(_ app: Application) -> [String: JobRunner.OutsideHandler] {
         let client = app.client
         let smtp = app.accordConfiguration?.smtp
         let group = app.eventLoopGroup
         return [
+            // Rescoring runs in chunks, each its own transaction; the job's own transaction schedules the next run.
+            LiveScoring.decayJobKind: { _, database in
+                try await LiveScoring.rescoreAll(onlyEngaged: true, on: database)
+                return { _, database in try await LiveScoring.scheduleDecay(after: Date(), on: database) }
+            },
+            LiveScoring.rescoreJobKind: { _, database in
+                try await LiveScoring.rescoreAll(on: database)
+                return { _, _ in }
+            },
             WebhookOutbox.jobKind: { job, database in try await WebhookSender.deliver(job, client: client, on: database) },
             // Without SMTP settings the email is dropped (the inbox has it); a failed send is retried by the queue.
             Mailbox.jobKind: { job, _ in

@@ -79,3 +79,18 @@ public enum DemoWriter {
         return UUID(uuid: bytes)
     }
 }
+
+extension DemoWriter {
+    /// The demo's agreed lead definition: the example (docs/lead-definition.md) as version 1, approved by both
+    /// sides and active, and everyone's baseline score under it (no leads: the demo's history has them already).
+    public static func activateDefinition(at now: Date, on database: any Database) async throws {
+        try await database.writeTransaction { database in
+            let model = LeadDefinitionModel(version: 1, name: "Fit and engagement (demo)",
+                                            body: LeadDefinition.exampleJSON, createdBy: nil)
+            model.workflow = DefinitionWorkflow(state: .active, approvals: [.marketing, .sales], rejectionReason: nil)
+            model.activatedAt = now
+            try await model.create(on: database)
+        }
+        try await LiveScoring.rescoreAll(now: now, createLeads: false, on: database)
+    }
+}

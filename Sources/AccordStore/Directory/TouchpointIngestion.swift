@@ -92,6 +92,7 @@ public enum TouchpointIngestion {
         }
         let created = fresh.count - lost
         try await LeadHandoff.recordSalesActions(fresh, on: database)  // a logged call stops the SLA clock
+        try await LiveScoring.rescore(Set(fresh.map(\.personID)), now: now, on: database)  // may qualify an MQL
         return Result(ids: ids, created: created, duplicates: items.count - created)
     }
 

@@ -31,6 +31,7 @@ public enum AccordMigrations {
         M0026_CreateNotifications(),
         M0027_CreateWebhooks(),
         M0028_AddEmailPreferences(),
+        M0029_AddLiveScores(),
     ]
 
     /// The tables the migrations create, in creation order.

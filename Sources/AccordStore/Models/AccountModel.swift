@@ -17,6 +17,9 @@ public final class AccountModel: Model, @unchecked Sendable {
     @OptionalParent(key: "owner_id") public var owner: UserModel?
     /// The id of the record in the CRM it came from, for idempotent imports.
     @OptionalField(key: "external_id") public var externalID: String?
+    /// The buying group's engagement (written by `LiveScoring` when the definition qualifies accounts).
+    @OptionalField(key: "engagement_score") public var engagementScore: Double?
+    @OptionalField(key: "qualified") public var qualified: Bool?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

@@ -49,6 +49,8 @@ public final class LeadModel: Model, @unchecked Sendable {
     @OptionalField(key: "recycle_note") public var recycleNote: String?
     @OptionalField(key: "loss_reason") public var lossReason: String?
     @OptionalParent(key: "opportunity_id") public var opportunity: OpportunityModel?
+    /// For a lead from an account-level MQL: JSON list of the other engaged people (`[{"personId", "email"}]`).
+    @OptionalField(key: "buying_group") public var buyingGroup: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

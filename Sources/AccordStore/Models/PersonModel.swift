@@ -18,6 +18,13 @@ public final class PersonModel: Model, @unchecked Sendable {
     /// The person asked not to be contacted by marketing.
     @Field(key: "opted_out") public var optedOut: Bool
     @OptionalField(key: "external_id") public var externalID: String?
+    /// Live score under the active definition as of `scoredAt` (version `scoreVersion`); `qualified` is whether it
+    /// made the person an MQL then (written by `LiveScoring`; the column defaults to false).
+    @OptionalField(key: "fit_score") public var fitScore: Int?
+    @OptionalField(key: "engagement_score") public var engagementScore: Double?
+    @OptionalField(key: "qualified") public var qualified: Bool?
+    @OptionalField(key: "score_version") public var scoreVersion: Int?
+    @OptionalField(key: "scored_at") public var scoredAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

@@ -74,6 +74,7 @@ struct AccountsResource: APIResource {
     static func update(_ model: AccountModel, with body: JSONValue, on database: any Database) async throws {
         try await apply(try AccountInput.read(body, .update), to: model, on: database)
         try await model.save(on: database)
+        try await LiveScoring.rescore(accounts: [model.id!], on: database)  // its people are scored on it
     }
 
     static func apply(_ input: AccountInput, to model: AccountModel, on database: any Database) async throws {

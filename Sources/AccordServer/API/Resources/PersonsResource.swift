@@ -79,6 +79,7 @@ struct PersonsResource: APIResource {
     static func update(_ model: PersonModel, with body: JSONValue, on database: any Database) async throws {
         try await apply(try PersonInput.read(body, .update), to: model, on: database)
         try await model.save(on: database)
+        try await LiveScoring.rescore([model.id!], on: database)  // a new title or account can qualify them
     }
 
     static func apply(_ input: PersonInput, to model: PersonModel, on database: any Database) async throws {

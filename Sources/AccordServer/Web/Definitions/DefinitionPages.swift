@@ -72,6 +72,7 @@ struct DefinitionPages: RouteCollection {
         version.post("edit", use: Self.save).webPage().requires(.update, .definitions)
         version.post("decide", use: Self.decide).webPage().requires(.update, .definitions)
         version.get("diff", use: Self.diff).webPage().requires(.read, .definitions)
+        version.get("backtest", use: Self.backtest).webPage().requires(.read, .definitions)
     }
 
     static func find(_ request: Request) async throws -> LeadDefinitionModel {
@@ -95,6 +96,54 @@ struct DefinitionPages: RouteCollection {
                     approvals: $0.workflow.approvals.map(\.rawValue).sorted().joined(separator: ", "))
             },
             mayDraft: DefinitionWorkflow.mayEdit(principal.role)))
+    }
+
+    struct BacktestPage: Encodable {
+        struct Row: Encodable {
+            var label: String
+            var mqls: Int
+            var accountMQLs: Int
+            var accepted: Int
+            var sqls: Int
+            var opportunities: Int
+            var wins: Int
+            var revenue: String
+            var precision: String
+            var recall: String
+        }
+
+        var shell: Shell
+        var id: String
+        var version: Int
+        var from: String
+        var to: String
+        var persons: Int
+        var wonPersons: Int
+        var sides: [Row]
+        var months: [BacktestReport.Month]
+        var chart: String
+        var notes: [String]
+    }
+
+    /// `/definitions/{id}/backtest`: the replay of this version beside the active one, with its chart.
+    @Sendable static func backtest(_ request: Request) async throws -> View {
+        let (model, report) = try await DefinitionsController.backtestReport(request)
+        func row(_ label: String, _ side: BacktestReport.Side) -> BacktestPage.Row {
+            let totals = side.totals
+            return .init(label: label, mqls: totals.mqls, accountMQLs: totals.accountMQLs, accepted: totals.accepted,
+                         sqls: totals.sqls, opportunities: totals.opportunities, wins: totals.wins,
+                         revenue: totals.revenue.map { "\($0.amountMinor / 100) \($0.currency)" }.joined(separator: " + "),
+                         precision: side.precision.map { String(format: "%.1f%%", $0 * 100) } ?? "–",
+                         recall: side.recall.map { String(format: "%.1f%%", $0 * 100) } ?? "–")
+        }
+        var sides = [row("This version (\(model.version))", report.candidate)]
+        if let active = report.active { sides.append(row("Active (\(active.version.map(String.init) ?? "?"))", active)) }
+        return try await request.view.render("definition-backtest", BacktestPage(
+            shell: Shell(title: "Backtest of version \(model.version)", request: request), id: model.id!.uuidString,
+            version: model.version, from: String(ISOTimestamp.format(report.from).prefix(10)),
+            to: String(ISOTimestamp.format(report.to).prefix(10)), persons: report.persons,
+            wonPersons: report.wonPersons, sides: sides, months: report.months, chart: BacktestChart.svg(report),
+            notes: report.notes))
     }
 
     /// A new draft, starting from the active version (or the documented example when there is none).
