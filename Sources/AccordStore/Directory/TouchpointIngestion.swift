@@ -92,7 +92,11 @@ public enum TouchpointIngestion {
         }
         let created = fresh.count - lost
         try await LeadHandoff.recordSalesActions(fresh, on: database)  // a logged call stops the SLA clock
-        try await LiveScoring.rescore(Set(fresh.map(\.personID)), now: now, on: database)  // may qualify an MQL
+        // May qualify an MQL. A sender's clock a little ahead of ours must not hide its touches until the next pass,
+        // and a stored time may read back a millisecond later than it was written (SQLite keeps seconds as REAL).
+        let newest = min(fresh.map(\.occurredAt).max() ?? now, now.addingTimeInterval(3_600))
+        try await LiveScoring.rescore(Set(fresh.map(\.personID)), now: max(now, newest).addingTimeInterval(1),
+                                      on: database)
         return Result(ids: ids, created: created, duplicates: items.count - created)
     }
 

@@ -143,7 +143,7 @@ public enum LiveScoring {
                     industry: try row.decode(column: "industry", as: String?.self),
                     employeeCount: try row.decode(column: "employee_count", as: Int?.self),
                     country: try row.decode(column: "country", as: String?.self)),
-                wasQualified: try row.decode(column: "qualified", as: Bool.self))
+                wasQualified: try row.decode(column: "qualified", as: Bool?.self) ?? false)
         }
     }
 
@@ -160,7 +160,7 @@ public enum LiveScoring {
         var lastCampaign: [UUID: (at: Date, campaign: UUID)] = [:]
         for row in try await sql.raw("""
             SELECT person_id, kind, channel, occurred_at, campaign_id FROM touchpoints
-            WHERE person_id IN (\(binds: ids)) AND occurred_at <= \(bind: now)
+            WHERE person_id IN (\(binds: ids))
             """).all() {
             let person = try row.decode(column: "person_id", as: UUID.self)
             let at = try row.decode(column: "occurred_at", as: Date.self)
@@ -232,7 +232,7 @@ public enum LiveScoring {
         var wasQualified: [UUID: Bool] = [:]
         for row in try await sql.select().column("id").column("qualified").from(AccountModel.schema)
             .where("id", .in, ids).all() {
-            wasQualified[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "qualified", as: Bool.self)
+            wasQualified[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "qualified", as: Bool?.self) ?? false
         }
         var updates: [[ColumnValue]] = []
         var created = 0
