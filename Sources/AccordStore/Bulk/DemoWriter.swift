@@ -26,9 +26,10 @@ public enum DemoWriter {
         }
     }
 
-    public static func write(_ company: DemoCompany, to database: any Database,
+    /// Writes the company; `intoEmpty: false` lets a test add it beside the user it signed in with.
+    public static func write(_ company: DemoCompany, to database: any Database, intoEmpty: Bool = true,
                              progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws {
-        try await requireEmpty(database)
+        if intoEmpty { try await requireEmpty(database) }
         let costs = company.campaigns.flatMap { campaign in
             campaign.costs.enumerated().map { index, cost in
                 RowSpecs.CostRow(id: derivedID(campaign.id, index), campaignID: campaign.id, cost: cost,
