@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-20}
-BIN=.build/release/accord
-[ -x "$BIN" ] || BIN=.build/debug/accord
+# The newer of the release and debug builds (or ACCORD_BIN).
+BIN=${ACCORD_BIN:-$(ls -t .build/release/accord .build/debug/accord 2>/dev/null | head -1)}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 now() { date +%s.%N; }
