@@ -262,18 +262,13 @@ public struct BacktestReport: Sendable, Equatable, Codable {
         wonPersons = mine.wonPersons
         self.candidate = Side(version: candidate.version, name: candidate.name, totals: mine.totals,
                               precision: mine.precision, recall: mine.recall)
-        self.active = zip(active, theirs).map { definition, result in
-            Side(version: definition.version, name: definition.name, totals: result.totals, precision: result.precision,
-                 recall: result.recall)
+        self.active = active.flatMap { definition in
+            theirs.map { Side(version: definition.version, name: definition.name, totals: $0.totals,
+                              precision: $0.precision, recall: $0.recall) }
         }
         months = Backtest.monthKeys(from: from, to: to).map { key in
             Month(month: key, candidate: mine.months[key] ?? BacktestFigures(), active: theirs.map { $0.months[key] ?? BacktestFigures() })
         }
         notes = [Backtest.note]
     }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -64,8 +64,8 @@ extension BacktestData {
         return BacktestReport(
             from: from ?? period.from, to: to ?? period.to, subjects: subjects,
             candidate: (candidate.version, candidate.name, LeadScorer(candidate.definition)),
-            active: zip(active, activeDefinition).map { model, definition in
-                (model.version, model.name, LeadScorer(definition))
+            active: active.flatMap { model in
+                activeDefinition.map { (model.version, model.name, LeadScorer($0)) }
             })
     }
 }
@@ -80,9 +80,4 @@ extension LeadDefinitionModel {
     public func definition() throws -> LeadDefinition {
         try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)))
     }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -236,14 +236,16 @@ public enum LiveScoring {
         }
         var updates: [[ColumnValue]] = []
         var created = 0
+        // One query for every member's open lead, not one per account.
+        var open = createLeads ? try await personsWithOpenLeads(members.values.flatMap { $0.map(\.member.personID) },
+                                                                on: database) : []
         for account in ids.sorted(by: { $0.uuidString < $1.uuidString }) {
             let group = members[account] ?? []
             let engagement = active.scorer.accountEngagement(group.map(\.member)) ?? 0
             let qualification = active.scorer.buyingGroup(group.map(\.member))
             updates.append([.uuid(account), .double(engagement), .bool(qualification != nil)])
             guard createLeads, let qualification, wasQualified[account] != true else { continue }
-            let everyone = group.map(\.member.personID)
-            guard try await personsWithOpenLeads(everyone, on: database).isEmpty else { continue }
+            guard open.isDisjoint(with: group.map(\.member.personID)) else { continue }
             let emails = Dictionary(uniqueKeysWithValues: group.map { ($0.member.personID, $0.email) })
             let others = JSONValue.array(qualification.others.map { id in
                 .object(["personId": .string(id.uuidString), "email": .string(emails[id] ?? "")])
@@ -253,6 +255,7 @@ public enum LiveScoring {
             try await createLead(for: lead.personID, accountID: account, fit: lead.fit, engagement: lead.engagement,
                                  priority: priority, rules: [], version: active.version, campaign: nil,
                                  buyingGroup: others, now: now, on: database)
+            open.insert(lead.personID)
             created += 1
         }
         try await BulkUpdate.update(AccountModel.schema, columns: ["engagement_score", "qualified"], rows: updates,
