@@ -110,7 +110,7 @@ import Testing
         var job: JobModel?
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            job = try await JobModel.query(on: store.database).first()
+            job = try await JobModel.query(on: store.database).filter(\.$kind == "no.such.kind").first()
             if job?.lastError != nil { break }
             try await Task.sleep(for: .milliseconds(100))
         }
