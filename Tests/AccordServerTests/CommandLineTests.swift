@@ -1,4 +1,5 @@
 import AccordStore
+import FluentKit
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

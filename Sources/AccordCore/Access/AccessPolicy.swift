@@ -5,13 +5,13 @@
 ///   at their accounts); sales managers on their team's; both read every campaign.
 /// - Marketers and marketing managers see every lead's status and story but cannot accept, reject or
 ///   reassign; they run campaigns and feed persons and touchpoints.
-/// - Sales managers overturn disputed rejections and reassign; managers and admins read the audit trail.
+/// - Marketing disputes rejections; sales managers decide disputes (uphold or overturn) and reassign; managers and admins read the audit trail.
 /// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
 ///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
     /// Moves only sales may make, on leads they own (or their team owns).
     static let salesMoves: Set<String> = ["accept", "reject", "qualify_for_sales", "convert", "win", "lose", "disqualify",
-                                          "log_activity"]
+                                          "log_activity", "record_objection"]
 
     public static func decide(_ principal: Principal, _ action: Action, _ resource: Resource) -> AccessDecision {
         if let refusal = scopeRefusal(principal.scopes, action, resource) { return .forbidden(refusal) }
@@ -37,6 +37,12 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .settings, _):
             return .forbidden("Only admins change teams, calendars, SLA policies, routing rules and targets.")
+        case (.rep, .analytics, _):
+            return .forbidden("Lead-quality analytics and data reports are for marketing and managers.")
+        case (_, .analytics, .read):
+            return .allowed(.all)
+        case (_, .analytics, _):
+            return .forbidden("Analytics are read-only.")
         case (.salesManager, .leads, .move("route")):
             return .allowed(own)
         case (_, .leads, .move("route")):
@@ -50,12 +56,13 @@ public enum AccessPolicy {
         case (.rep, .campaigns, _), (.salesManager, .campaigns, _):
             return .forbidden("Campaigns are run by marketing.")
         case (.rep, _, .move(let move)), (.salesManager, _, .move(let move)):
-            if salesMoves.contains(move) || (move == "overturn_rejection" && principal.role == .salesManager) {
+            let managerMoves: Set<String> = ["overturn_rejection", "decide_dispute"]
+            if salesMoves.contains(move) || (managerMoves.contains(move) && principal.role == .salesManager) {
                 return .allowed(own)
             }
             return .forbidden("Sales may not make the move '\(move)'.")
         case (.marketer, .leads, .move(let move)), (.marketingManager, .leads, .move(let move)):
-            return move == "qualify" ? .allowed(.all)
+            return move == "qualify" || move == "dispute" ? .allowed(.all)
                 : .forbidden("Marketing sees every lead but does not accept, reject or work it ('\(move)').")
         case (.rep, _, _), (.salesManager, _, _):
             return .allowed(own)

@@ -33,6 +33,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case jobs
     /// Outbound webhook endpoints and their deliveries (admins; they hold signing secrets).
     case webhooks
+    /// Lead-quality analytics and data-quality reports (marketing and managers; read-only).
+    case analytics
 }
 
 /// What a request wants to do.

@@ -101,17 +101,39 @@ public struct LeadInput: Sendable {
 }
 
 /// A lifecycle move as a client asks for it: `{"move": "reject", "reason": "no_budget", "note": "…"}`.
+/// An opportunity created by converting a lead: named and sized by the rep, at the lead's account.
+public struct NewOpportunity: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var amount: Money
+}
+
 public enum LeadMoveInput {
     /// The moves a client may ask for; `expire` is the SLA job's alone.
     public static let names = ["qualify", "accept", "reject", "overturn_rejection", "qualify_for_sales", "convert",
                                "win", "lose", "disqualify"]
 
     public static func read(_ json: JSONValue) throws(AccordError) -> LeadMove {
+        try readRequest(json).move
+    }
+
+    /// Reads a move; `convert` links `opportunityId`, or creates the opportunity described by
+    /// `opportunity: {"name", "amount"}` (the move then names the new opportunity's id).
+    public static func readRequest(_ json: JSONValue) throws(AccordError) -> (move: LeadMove, newOpportunity: NewOpportunity?) {
         var reader = FieldReader(json)
         let name = reader.string("move", required: true, maxLength: 40).value
         let reason = reader.string("reason", maxLength: 100).value
         let note = reader.string("note", maxLength: 2000).value
         let opportunityID = reader.id("opportunityId").value
+        var created: NewOpportunity?
+        if let raw = reader.raw("opportunity"), raw != .null {
+            var nested = FieldReader(raw, prefix: "opportunity")
+            let title = nested.string("name", required: true, maxLength: 200).value
+            let amount = nested.money("amount", required: true).value
+            nested.rejectUnknownFields(entity: "opportunity")
+            for problem in nested.report.problems { reader.reportProblem(problem) }
+            if let title, let amount { created = NewOpportunity(id: TimeOrderedID.make(), name: title, amount: amount) }
+        }
         var move: LeadMove?
         switch name {
         case "qualify": move = .qualify
@@ -120,8 +142,12 @@ public enum LeadMoveInput {
         case "overturn_rejection": move = .overturnRejection(note: note)
         case "qualify_for_sales": move = .qualifyForSales
         case "convert":
-            if let opportunityID { move = .convert(opportunityID: opportunityID) } else {
-                reader.problem("opportunityId", "is required to convert a lead")
+            if opportunityID != nil && created != nil {
+                reader.problem("opportunity", "give either opportunityId (link) or opportunity (create), not both")
+            } else if let id = opportunityID ?? created?.id {
+                move = .convert(opportunityID: id)
+            } else if reader.raw("opportunity") == nil {
+                reader.problem("opportunityId", "is required to convert a lead (or an opportunity to create)")
             }
         case "win": move = .win
         case "lose": move = .lose(reason: reason)
@@ -129,8 +155,9 @@ public enum LeadMoveInput {
         case let other?: reader.problem("move", "'\(other)' is not one of: \(names.joined(separator: ", "))")
         case nil: break
         }
+        if created != nil && name != "convert" { reader.problem("opportunity", "is only for the move convert") }
         try reader.finish(entity: "lead move")
         guard let move else { throw AccordError.validation(reader.report.problems) }
-        return move
+        return (move, created)
     }
 }

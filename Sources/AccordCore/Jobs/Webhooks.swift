@@ -7,6 +7,8 @@ public enum WebhookEvent: String, Vocabulary {
     case leadSLABreached = "lead.sla_breached"
     case leadReassigned = "lead.reassigned"
     case leadRecycled = "lead.recycled"
+    case leadDisputed = "lead.disputed"
+    case leadDisputeDecided = "lead.dispute_decided"
 }
 
 /// Standard Webhooks delivery rules as DESIGN.md fixes them: retries after 5 s, 5 min, 30 min, 2 h, 5 h and

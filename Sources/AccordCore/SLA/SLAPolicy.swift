@@ -9,14 +9,20 @@ public struct SLAPolicy: Sendable, Hashable {
     public var shelfLifeDays: Int
     /// Reminder, breach and reassignment steps before that.
     public var escalation: EscalationPolicy = .standard
+    /// Business minutes a sales manager has to decide a dispute of a rejection (two business days by default).
+    public var disputeResponseMinutes: Int = SLAPolicy.defaultDisputeResponseMinutes
+
+    public static let defaultDisputeResponseMinutes = 960
 
     /// A: 1 business hour, B: 4, C: 8, D: 24; fourteen days of shelf life.
     public static let standard = SLAPolicy(responseMinutes: [.a: 60, .b: 240, .c: 480, .d: 1_440], shelfLifeDays: 14)
 
-    public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int, escalation: EscalationPolicy = .standard) {
+    public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int, escalation: EscalationPolicy = .standard,
+                disputeResponseMinutes: Int = SLAPolicy.defaultDisputeResponseMinutes) {
         self.responseMinutes = responseMinutes
         self.shelfLifeDays = shelfLifeDays
         self.escalation = escalation
+        self.disputeResponseMinutes = disputeResponseMinutes
     }
 
     /// The response time for a priority; a lead without one is treated as the lowest priority.
@@ -68,6 +74,8 @@ public struct SLAPolicyInput: Sendable {
     public var remindAtShare: FieldValue<Double>
     public var notifyManagerAtBreach: FieldValue<Bool>
     public var reassignAfterHours: FieldValue<Double>
+    /// Business hours a sales manager has to decide a dispute.
+    public var disputeResponseHours: FieldValue<Double> = .absent
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> SLAPolicyInput {
         var reader = FieldReader(json)
@@ -88,11 +96,17 @@ public struct SLAPolicyInput: Sendable {
         }
         let notify = reader.notNull("notifyManagerAtBreach", reader.bool("notifyManagerAtBreach"))
         let reassign = reader.number("reassignAfterHours", in: 0...1_000)
+        var dispute = reader.notNull("disputeResponseHours", reader.number("disputeResponseHours", in: 0...1_000))
+        if let hours = dispute.value, hours * 60 < 1 {
+            reader.problem("disputeResponseHours", "must be at least one minute (0.0167 hours)")
+            dispute = .absent
+        }
         reader.rejectUnknownFields(entity: "SLA policy")
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()
         return SLAPolicyInput(name: name, responseMinutes: minutes, shelfLifeDays: shelfLife, isDefault: isDefault,
-                              remindAtShare: remind, notifyManagerAtBreach: notify, reassignAfterHours: reassign)
+                              remindAtShare: remind, notifyManagerAtBreach: notify, reassignAfterHours: reassign,
+                              disputeResponseHours: dispute)
     }
 
     /// Reads `{"A": 1, "B": 4, "C": 8, "D": 24}` (every priority, hours from one minute to 1,000 hours).

@@ -9,7 +9,8 @@ import Vapor
 public enum AccordJobs {
     /// What each kind of job does. Later work (escalations, digests, webhook deliveries) registers here.
     static func handlers(_ app: Application) -> [String: JobRunner.Handler] {
-        [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) }]
+        [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) },
+         Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) }]
     }
 
     /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).

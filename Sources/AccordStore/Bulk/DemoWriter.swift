@@ -61,6 +61,7 @@ public enum DemoWriter {
             try await step(company.opportunities, RowSpecs.opportunities)
             try await step(company.contactRoles, RowSpecs.contactRoles)
             try await step(company.leads, RowSpecs.leads)
+            try await LeadDecisions.backfill(on: database)
             try await step(company.routingRules, RowSpecs.routingRules)
             try await step(company.mqlTargets, RowSpecs.mqlTargets)
             let roundRobin = Dictionary(grouping: company.leads.filter { $0.routingMethod == .roundRobin },
@@ -68,6 +69,7 @@ public enum DemoWriter {
             try await step(company.routingStates.map { team, state in
                 RowSpecs.PositionRow(teamID: team, state: state, assigned: roundRobin[team] ?? 0)
             }.sorted { $0.teamID.uuidString < $1.teamID.uuidString }, RowSpecs.routingPositions)
+            try await DataQuality.backfillDemo(on: database)
         }
     }
 

@@ -32,6 +32,7 @@ public enum AccordMigrations {
         M0027_CreateWebhooks(),
         M0028_AddEmailPreferences(),
         M0029_AddLiveScores(),
+        M0030_AddFeedback(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -42,6 +43,7 @@ public enum AccordMigrations {
         SessionModel.schema, SignInAttemptModel.schema, LeadDefinitionModel.schema,
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
-        WebhookEndpointModel.schema, WebhookDeliveryModel.schema,
+        WebhookEndpointModel.schema, WebhookDeliveryModel.schema, FeedbackCodeModel.schema, LeadObjectionModel.schema,
+        DisputeModel.schema,
     ]
 }

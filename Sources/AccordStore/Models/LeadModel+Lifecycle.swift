@@ -9,7 +9,14 @@ extension LeadModel {
     }
 
     /// Writes a lifecycle result back onto the row.
+    /// Accepting or rejecting an MQL is sales' decision on it (`decidedAt`); a lead back at `mql` (an overturned
+    /// rejection) waits for a new one.
     public func apply(_ state: LeadLifecycleState) {
+        if stage == LeadStage.mql.rawValue && (state.stage == .sal || state.stage == .rejected) {
+            decidedAt = state.stageChangedAt
+        } else if state.stage == .mql {
+            decidedAt = nil
+        }
         stage = state.stage.rawValue
         stageChangedAt = state.stageChangedAt
         rejectionReason = state.rejectionReason

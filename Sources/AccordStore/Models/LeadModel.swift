@@ -43,6 +43,8 @@ public final class LeadModel: Model, @unchecked Sendable {
     @OptionalField(key: "sla_reassigned_at") public var slaReassignedAt: Date?
     /// When the owner first acted (accept, reject, call, email, meeting): the SLA clock stops here.
     @OptionalField(key: "first_action_at") public var firstActionAt: Date?
+    /// When sales accepted or rejected the lead (nil while it waits, and again after an overturned rejection).
+    @OptionalField(key: "decided_at") public var decidedAt: Date?
     @OptionalField(key: "rejection_reason") public var rejectionReason: String?
     @OptionalField(key: "rejection_note") public var rejectionNote: String?
     @OptionalField(key: "recycle_reason") public var recycleReason: String?

@@ -25,6 +25,11 @@ public final class PersonModel: Model, @unchecked Sendable {
     @OptionalField(key: "qualified") public var qualified: Bool?
     @OptionalField(key: "score_version") public var scoreVersion: Int?
     @OptionalField(key: "scored_at") public var scoredAt: Date?
+    /// Where the person came from (`api`, `touchpoints`, `form:…`, `import:salesforce`, or the demo's first channel).
+    @OptionalField(key: "source") public var source: String?
+    /// Set when sales said the contact data is wrong (a rejection `contact_data_wrong`); cleared when it is fixed.
+    @OptionalField(key: "data_flagged_at") public var dataFlaggedAt: Date?
+    @OptionalField(key: "data_flag_reason") public var dataFlagReason: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

@@ -20,6 +20,8 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
     @OptionalField(key: "remind_at_share") public var remindAtShare: Double?
     @Field(key: "notify_manager_at_breach") public var notifyManagerAtBreach: Bool
     @OptionalField(key: "reassign_after_minutes") public var reassignAfterMinutes: Int?
+    /// Business minutes a sales manager has to decide a dispute (nil on rows from before disputes: the default).
+    @OptionalField(key: "dispute_response_minutes") public var disputeResponseMinutes: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -38,6 +40,7 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
         remindAtShare = policy.escalation.remindAtShare
         notifyManagerAtBreach = policy.escalation.notifyManagerAtBreach
         reassignAfterMinutes = policy.escalation.reassignAfterMinutes
+        disputeResponseMinutes = policy.disputeResponseMinutes
     }
 
     public func setResponse(_ minutes: [LeadPriority: Int]) {
@@ -55,6 +58,7 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
     public var policy: SLAPolicy {
         SLAPolicy(responseMinutes: responseMinutes, shelfLifeDays: shelfLifeDays,
                   escalation: EscalationPolicy(remindAtShare: remindAtShare, notifyManagerAtBreach: notifyManagerAtBreach,
-                                               reassignAfterMinutes: reassignAfterMinutes))
+                                               reassignAfterMinutes: reassignAfterMinutes),
+                  disputeResponseMinutes: disputeResponseMinutes ?? SLAPolicy.defaultDisputeResponseMinutes)
     }
 }

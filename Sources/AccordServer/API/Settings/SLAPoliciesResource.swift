@@ -18,6 +18,7 @@ struct SLAPoliciesResource: APIResource {
         var remindAtShare: Double?
         var notifyManagerAtBreach: Bool
         var reassignAfterHours: Double?
+        var disputeResponseHours: Double
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -46,6 +47,9 @@ struct SLAPoliciesResource: APIResource {
                                      minimum: (0, exclusive: true)),
             "notifyManagerAtBreach": .boolean(required: false),
             "reassignAfterHours": .number(required: false, nullable: true, minimum: (0, exclusive: false)),
+            "disputeResponseHours": .number(required: false,
+                                            description: "Business hours a sales manager has to decide a dispute",
+                                            maximum: (1_000, exclusive: false), minimum: (0, exclusive: true)),
         ], additionalProperties: .init(false))
     }
 
@@ -53,7 +57,7 @@ struct SLAPoliciesResource: APIResource {
         .object(properties: [
             "id": APISchemas.uuid(), "name": .string, "responseHours": responseSchema, "shelfLifeDays": .integer,
             "isDefault": .boolean, "remindAtShare": .number(required: false), "notifyManagerAtBreach": .boolean,
-            "reassignAfterHours": .number(required: false), "createdAt": .string(format: .dateTime, required: false),
+            "reassignAfterHours": .number(required: false), "disputeResponseHours": .number, "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
     }
@@ -64,7 +68,8 @@ struct SLAPoliciesResource: APIResource {
         DTO(id: model.id!, name: model.name, responseHours: SLAPolicyInput.json(responseMinutes: model.responseMinutes),
             shelfLifeDays: model.shelfLifeDays, isDefault: model.isDefault, remindAtShare: model.remindAtShare,
             notifyManagerAtBreach: model.notifyManagerAtBreach,
-            reassignAfterHours: model.reassignAfterMinutes.map { Double($0) / 60 }, createdAt: model.createdAt,
+            reassignAfterHours: model.reassignAfterMinutes.map { Double($0) / 60 },
+            disputeResponseHours: Double(model.policy.disputeResponseMinutes) / 60, createdAt: model.createdAt,
             updatedAt: model.updatedAt)
     }
 
@@ -86,6 +91,7 @@ struct SLAPoliciesResource: APIResource {
         References.assign(input.remindAtShare, to: &model.remindAtShare)
         References.assign(input.notifyManagerAtBreach, to: &model.notifyManagerAtBreach)
         References.assign(input.reassignAfterHours.map { Int(($0 * 60).rounded()) }, to: &model.reassignAfterMinutes)
+        References.assign(input.disputeResponseHours.map { Int(($0 * 60).rounded()) }, to: &model.disputeResponseMinutes)
         try await SettingsDefaults.assign(input.isDefault, to: model, flag: \.$isDefault, on: database)
     }
 

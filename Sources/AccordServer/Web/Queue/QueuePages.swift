@@ -173,9 +173,10 @@ struct QueuePages: RouteCollection {
         }
     }
 
-    /// Only queue pages are places to go back to (no open redirect).
+    /// Only queue and lead pages are places to go back to (no open redirect).
     static func safeReturn(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/queue"), !path.hasPrefix("//") else { return "/queue" }
+        guard let path, path.hasPrefix("/queue") || path.hasPrefix("/leads/"), !path.hasPrefix("//"),
+              !path.contains("://") else { return "/queue" }
         var components = URLComponents(string: path) ?? URLComponents()
         components.queryItems = components.queryItems?.filter { $0.name != "done" && $0.name != "problem" }
         if components.queryItems?.isEmpty == true { components.queryItems = nil }

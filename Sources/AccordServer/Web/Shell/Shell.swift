@@ -32,7 +32,8 @@ struct Shell: Encodable {
         let pages: [(String, String, Resource)] = [
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
-            ("Campaigns", "/campaigns", .campaigns), ("Lead definition", "/definitions", .definitions),
+            ("Campaigns", "/campaigns", .campaigns), ("Lead quality", "/quality", .analytics),
+            ("Lead definition", "/definitions", .definitions),
             ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),
         ]
         navigation = pages.compactMap { label, href, resource in
