@@ -110,7 +110,8 @@ import Vapor
             let person = try await app.create("/api/v1/persons", #"{"email": "someone@acme.com"}"#)
             let definition = try await app.create("/api/v1/definitions",
                                                   #"{"name": "v1", "definition": \#(LeadDefinition.exampleJSON)}"#)
-            let ids = ["{personId}": person, "{definitionId}": definition]
+            let lead = try await app.create("/api/v1/leads", #"{"personId": "\#(person)"}"#)
+            let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead]
             let settings = try await HandoffFixture.settingIDs(app)
             var checked = 0
             for role in UserRole.allCases {
@@ -127,7 +128,7 @@ import Vapor
                         path = path.replacingOccurrences(of: "{settingId}", with: id)
                     }
                     // A record outside a caller's scope is, to them, not there.
-                    let outsideScope = path.contains(person) && response404Allowed(role)
+                    let outsideScope = (path.contains(person) || path.contains(lead)) && response404Allowed(role)
                     let response = try await browser.request(.GET, path)
                     let key = "\(role.rawValue) GET \(path)"
                     switch route.declaredAccess {

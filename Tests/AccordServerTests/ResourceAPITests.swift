@@ -205,7 +205,7 @@ import Vapor
             #expect(stageByPatch.status == .unprocessableEntity)
             let moves = try await AuditEventModel.query(on: app.db).filter(\.$entityType == "lead").all()
             #expect(moves.map(\.action).sorted() == ["create", "move:qualify", "move:reject"])
-            #expect(moves.first { $0.action == "move:reject" }?.reason == "no_budget")
+            #expect(moves.first { $0.action == "move:reject" }?.reason == "no_budget: next year")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AccordCore
 import Vapor
 
 /// The HTML page shown for an error on a web route.
@@ -6,12 +7,15 @@ struct ErrorPage: Encodable {
     var title: String
     var status: Int
     var message: String
+    /// What was wrong with which field, for validation errors.
+    var fields: [FieldError]
     var requestID: String
 
     static func render(_ problem: Problem, request: Request) async -> Response {
         let page = ErrorPage(shell: Shell(title: problem.status.reasonPhrase, request: request),
                              title: problem.status.reasonPhrase, status: Int(problem.status.code),
-                             message: problem.body.error.message, requestID: request.id)
+                             message: problem.body.error.message, fields: problem.body.error.fields,
+                             requestID: request.id)
         let response: Response
         do {
             response = try await request.view.render("error", page).encodeResponse(for: request)

@@ -46,7 +46,10 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
                 throw StoreError.invalidURL("\(Self.redacted(url)): \(error)")
             }
             configuration.searchPath = searchPath
-            return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4)
+            // A request waits up to 30 s for a connection (Fluent's default is 10 s): under a burst, transactions that
+            // queue behind the same row lock hold their connections, and waiting beats failing the request.
+            return .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4,
+                             connectionPoolTimeout: .seconds(30))
         }
     }
 

@@ -152,8 +152,11 @@ public enum LiveScoring {
                       on database: any Database) async throws -> Summary {
         let sql = try Catalog.sqlDatabase(database)
         if sql.dialect.name == "postgresql" {
+            // NO KEY UPDATE, not UPDATE: it waits for other scorers of the same people but not for inserts that
+            // merely reference them (a touchpoint's foreign key takes KEY SHARE), which would otherwise deadlock
+            // two ingestions of the same person.
             _ = try await sql.select().column("id").from(PersonModel.schema).where("id", .in, ids).orderBy("id")
-                .for(.update).all()
+                .lockingClause(SQLRaw("FOR NO KEY UPDATE")).all()
         }
         let rows = try await profiles(ids, on: sql)
         var touches: [UUID: [ScoringTouch]] = [:]
@@ -217,7 +220,7 @@ public enum LiveScoring {
         let ids = Array(accounts)
         if sql.dialect.name == "postgresql" {
             _ = try await sql.select().column("id").from(AccountModel.schema).where("id", .in, ids).orderBy("id")
-                .for(.update).all()
+                .lockingClause(SQLRaw("FOR NO KEY UPDATE")).all()
         }
         var members: [UUID: [(member: BuyingGroupMember, email: String)]] = [:]
         for row in try await sql.raw("""
