@@ -222,10 +222,46 @@ def test_admin_edits_a_routing_rule(driver, base):
     assert "country AT, CH, DE, LI" in driver.find_element(By.ID, "routing").text
 
 
+def test_feedback_loop_on_the_lead_page(driver, base):
+    # A rep rejects a waiting lead on its page; marketing disputes it there and sees it in lead quality.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    for number in range(1, 9):
+        sign_in_fresh(driver, base, f"rep{number}@accord.example")
+        driver.get(base + "/queue")
+        if waiting_cards(driver):
+            break
+    else:
+        raise AssertionError("no demo rep has a lead waiting")
+    card = waiting_cards(driver)[0].find_element(By.XPATH, "./ancestor::li")
+    click_and_wait(driver, card.find_element(By.CSS_SELECTOR, "a.story-link"))
+    lead_url = driver.current_url
+    assert driver.find_element(By.ID, "lead-stage").text == "mql"
+    assert driver.find_elements(By.CSS_SELECTOR, "ol.story li.story-routing"), "the story says how it was routed"
+    Select(driver.find_element(By.ID, "reject-reason")).select_by_value("not_target_profile")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=do-reject]"))
+    assert "Done" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    assert driver.find_element(By.ID, "lead-stage").text == "rejected"
+    assert "Rejected by sales: not_target_profile" in driver.find_element(By.CSS_SELECTOR, "ol.story").text
+    # Marketing disputes the rejection from the same page.
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.get(lead_url)
+    assert not driver.find_elements(By.CSS_SELECTOR, "button[name=do-accept]"), "marketing does not decide leads"
+    driver.find_element(By.ID, "dispute-reason").send_keys("They asked for pricing at the webinar")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=dispute]"))
+    assert "Dispute opened" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    assert "Rejection disputed by marketing" in driver.find_element(By.CSS_SELECTOR, "ol.story").text
+    # Lead quality draws its charts on the server.
+    driver.get(base + "/quality?by=channel")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Lead quality"
+    assert driver.find_elements(By.CSS_SELECTOR, "svg#acceptance rect.bar")
+    assert "Not our target profile" in driver.find_element(By.CSS_SELECTOR, "svg#reasons").get_attribute("textContent")
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "quality.png"))
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
-         test_admin_edits_a_routing_rule]
+         test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page]
 
 
 def main():

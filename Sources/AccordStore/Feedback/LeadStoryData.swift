@@ -36,6 +36,7 @@ public enum LeadStoryData {
         let audit = try await AuditEventModel.query(on: database).filter(\.$entityType == "lead").filter(\.$entityID == leadID)
             .sort(\.$occurredAt).all()
         entries += audit.map { entry(for: $0, users: users) }
+        entries += recorded(lead, audit: audit, users: users)
         let notes = try await NotificationModel.query(on: database).filter(\.$lead.$id == leadID).sort(\.$createdAt).all()
         entries += notes.map { note in
             StoryEntry(at: note.createdAt, kind: .notification, title: "\(users[note.$user.id] ?? "Someone") was told: \(note.title)",
@@ -53,6 +54,32 @@ public enum LeadStoryData {
         }
         guard let model, let definition = try? model.definition() else { return nil }
         return (definition, model.version)
+    }
+
+    /// Lines from the lead's own fields for what its audit trail does not tell (leads written in bulk: the demo,
+    /// imports): its qualification and routing, sales' decision, and the stage it is in now.
+    static func recorded(_ lead: LeadModel, audit: [AuditEventModel], users: [UUID: String]) -> [StoryEntry] {
+        let actions = Set(audit.map(\.action))
+        var entries: [StoryEntry] = []
+        let note = "from the lead's record"
+        if let qualifiedAt = lead.qualifiedAt, actions.isDisjoint(with: ["qualify", "move:qualify"]) {
+            let owner = lead.$owner.id.flatMap { users[$0] }
+            entries.append(StoryEntry(at: qualifiedAt, kind: .routing,
+                                      title: "Became an MQL" + (owner.map { " and was routed to \($0)" } ?? ""),
+                                      detail: lead.routingReason ?? note, actor: "system"))
+        }
+        if let decidedAt = lead.decidedAt, actions.isDisjoint(with: ["move:accept", "move:reject"]) {
+            let rejected = lead.stage == LeadStage.rejected.rawValue
+            entries.append(StoryEntry(at: decidedAt, kind: .feedback,
+                                      title: rejected ? "Rejected by sales: \(lead.rejectionReason ?? "no reason")" : "Accepted by sales",
+                                      detail: lead.rejectionNote ?? note, actor: lead.$owner.id.flatMap { users[$0] }))
+        }
+        let stage = LeadStage(rawValue: lead.stage) ?? .new
+        if ![.new, .mql, .sal, .rejected].contains(stage), !actions.contains(where: { $0.hasPrefix("move:") || $0 == "sla:expire" }) {
+            entries.append(StoryEntry(at: lead.stageChangedAt, kind: .stage, title: "Moved to \(lead.stage)",
+                                      detail: lead.recycleReason ?? lead.lossReason ?? note))
+        }
+        return entries
     }
 
     /// An audit event as a story line: what kind of step it was, in words, with who and why.
