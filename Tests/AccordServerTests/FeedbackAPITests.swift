@@ -104,6 +104,17 @@ import Vapor
             #expect(try await app.send(.GET, "/api/v1/analytics/stale-persons", token: cast.ana.token).status == .forbidden)
             let zero = try await app.send(.GET, "/api/v1/analytics/stale-persons?olderThanDays=0", token: cast.marketer.token)
             #expect(zero.problemFields == ["olderThanDays"])
+            // the person answers with its source and flag; fixing the person clears the flag
+            let shown = try await app.send(.GET, "/api/v1/persons/\(person.id!)", token: cast.marketer.token)
+            #expect(shown.string("source") == "api" && shown.string("dataFlagReason") == "number is a fax")
+            let fixed = try await app.send(.PATCH, "/api/v1/persons/\(person.id!)", #"{"title": "Head of IT"}"#, token: cast.marketer.token)
+            #expect(fixed.status == .ok, "\(fixed.json)")
+            #expect(fixed["dataFlaggedAt"] == nil || fixed["dataFlaggedAt"] == .null)
+            let after = try await app.send(.GET, "/api/v1/analytics/stale-persons?olderThanDays=30", token: cast.marketer.token)
+            #expect(after["totalFlagged"] == .integer(0))
+            // persons that arrive with touchpoints say so
+            _ = try await app.send(.POST, "/api/v1/touchpoints", #"{"email": "new@fresh.example", "kind": "visited", "side": "marketing", "channel": "website", "occurredAt": "2026-01-05T10:00:00Z"}"#)
+            #expect(try await PersonModel.query(on: app.db).filter(\.$email == "new@fresh.example").first()?.source == "touchpoints")
         }
     }
 

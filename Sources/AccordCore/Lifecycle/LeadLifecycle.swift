@@ -38,11 +38,8 @@ public struct LeadLifecycle: Sendable {
     /// Reason codes that need a free-text note as well.
     public var reasonCodesNeedingNote: Set<String>
 
-    /// The default rejection reasons, from the feedback agreement.
-    public static let defaultReasonCodes: [String] = [
-        "not_target_profile", "no_budget", "no_authority", "no_need", "bad_timing", "duplicate",
-        "contact_data_wrong", "competitor", "student_or_job_seeker", "spam", "other",
-    ]
+    /// The default rejection reasons, from the feedback agreement (`FeedbackVocabulary.defaults`).
+    public static let defaultReasonCodes: [String] = FeedbackVocabulary.defaults.offered(.rejection).map(\.code)
 
     public init(reasonCodes: Set<String> = Set(LeadLifecycle.defaultReasonCodes),
                 reasonCodesNeedingNote: Set<String> = ["other"]) {

@@ -21,6 +21,11 @@ public enum PersonDirectory {
                    lastName: nil, title: nil, seniority: nil, accountID: accounts[email], createdAt: createdAt)
         }
         try await BulkInsert.insert(newPersons, using: RowSpecs.persons, ignoringConflictsOn: "email", on: database)
+        for start in stride(from: 0, to: newPersons.count, by: 1_000) {  // where they came from, for data-quality reports
+            let ids = newPersons[start..<min(start + 1_000, newPersons.count)].map(\.id)
+            try await PersonModel.query(on: database).filter(\.$id ~~ ids).filter(\.$source == nil)
+                .set(\.$source, to: "touchpoints").update()
+        }
         // Read back: rows another request created first win, and their ids are returned.
         found.merge(try await existing(missing, on: database)) { $1 }
         return found

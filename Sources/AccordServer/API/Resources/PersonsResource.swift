@@ -19,6 +19,10 @@ struct PersonsResource: APIResource {
         var accountId: UUID?
         var optedOut: Bool
         var externalId: String?
+        /// Where the person came from, and sales' flag on wrong contact data (read-only).
+        var source: String?
+        var dataFlaggedAt: Date?
+        var dataFlagReason: String?
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -45,6 +49,9 @@ struct PersonsResource: APIResource {
             "lastName": .string(required: false), "title": .string(required: false),
             "seniority": .string(required: false), "accountId": APISchemas.uuid(required: false),
             "optedOut": .boolean, "externalId": .string(required: false),
+            "source": .string(required: false, nullable: true),
+            "dataFlaggedAt": .string(format: .dateTime, required: false, nullable: true),
+            "dataFlagReason": .string(required: false, nullable: true),
             "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
@@ -61,13 +68,15 @@ struct PersonsResource: APIResource {
     static func dto(_ model: PersonModel, on database: any Database) async throws -> DTO {
         DTO(id: model.id!, email: model.email, firstName: model.firstName, lastName: model.lastName,
             title: model.title, seniority: model.seniority, accountId: model.$account.id, optedOut: model.optedOut,
-            externalId: model.externalID, createdAt: model.createdAt, updatedAt: model.updatedAt)
+            externalId: model.externalID, source: model.source, dataFlaggedAt: model.dataFlaggedAt,
+            dataFlagReason: model.dataFlagReason, createdAt: model.createdAt, updatedAt: model.updatedAt)
     }
 
     static func create(_ body: JSONValue, on database: any Database) async throws -> PersonModel {
         let input = try PersonInput.read(body, .create)
         let email = input.email.value!
         let model = PersonModel(email: email.value)
+        model.source = "api"
         try await apply(input, to: model, on: database)
         if !input.accountID.isPresent {
             model.$account.id = try await AccountMatcher.accounts(forEmails: [email], on: database)[email]
@@ -78,6 +87,10 @@ struct PersonsResource: APIResource {
 
     static func update(_ model: PersonModel, with body: JSONValue, on database: any Database) async throws {
         try await apply(try PersonInput.read(body, .update), to: model, on: database)
+        if model.hasChanges {  // someone fixed the data sales flagged as wrong
+            model.dataFlaggedAt = nil
+            model.dataFlagReason = nil
+        }
         try await model.save(on: database)
         try await LiveScoring.rescore([model.id!], on: database)  // a new title or account can qualify them
     }

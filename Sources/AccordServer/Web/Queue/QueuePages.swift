@@ -20,7 +20,7 @@ struct QueuePages: RouteCollection {
         var rows: [LeadQueue.Row]
         var waiting: Int
         var overdue: Int
-        var reasons: [String]
+        var reasons: [LeadPage.Option]
         var notice: Notice?
         var returnTo: String
     }
@@ -50,7 +50,7 @@ struct QueuePages: RouteCollection {
         var members: [Member]
         var unassigned: Int
         var rows: [LeadQueue.Row]
-        var reasons: [String]
+        var reasons: [LeadPage.Option]
         var notice: Notice?
         var returnTo: String
         var mayRoute: Bool
@@ -98,7 +98,7 @@ struct QueuePages: RouteCollection {
             shell: Shell(title: heading, request: request), heading: heading,
             ownerID: ownerID == principal.userID ? nil : ownerID.uuidString, rows: rows,
             waiting: rows.filter(\.waiting).count, overdue: rows.filter(\.overdue).count,
-            reasons: LeadLifecycle.defaultReasonCodes, notice: notice(request), returnTo: request.url.string))
+            reasons: try await rejectionReasons(request), notice: notice(request), returnTo: request.url.string))
     }
 
     @Sendable static func team(_ request: Request) async throws -> View {
@@ -132,8 +132,13 @@ struct QueuePages: RouteCollection {
             shell: Shell(title: "Team queues", request: request), team: chosen.name,
             teams: visibleTeams.map { TeamOption(id: $0.id!.uuidString, name: $0.name, selected: $0.id == teamID) },
             members: members, unassigned: rows.filter { $0.owner == "unassigned" }.count, rows: rows,
-            reasons: LeadLifecycle.defaultReasonCodes, notice: notice(request), returnTo: request.url.string,
+            reasons: try await rejectionReasons(request), notice: notice(request), returnTo: request.url.string,
             mayRoute: (try? request.authorize(.move("route"), .leads)) != nil))
+    }
+
+    /// The rejection reasons offered now (the configured list).
+    static func rejectionReasons(_ request: Request) async throws -> [LeadPage.Option] {
+        try await FeedbackCodeModel.vocabulary(on: request.db).offered(.rejection).map { LeadPage.Option(code: $0.code, label: $0.label) }
     }
 
     // MARK: Actions
