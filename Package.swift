@@ -66,6 +66,11 @@ let package = Package(
                            .product(name: "SQLKit", package: "sql-kit")],
             path: "Benchmarks/AccordBench"
         ),
+        .executableTarget(
+            name: "accord-attribution-bench",
+            dependencies: ["AccordCore"],
+            path: "Benchmarks/AttributionBench"
+        ),
         .target(
             name: "AccordTestSupport",
             dependencies: ["AccordStore", .product(name: "FluentKit", package: "fluent-kit")],

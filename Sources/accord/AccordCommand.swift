@@ -13,6 +13,7 @@ struct AccordCommand: AsyncParsableCommand {
             """,
         version: AccordApplication.version,
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self,
-                      TokenCommand.self, SLACommand.self, ScoreCommand.self, DefinitionCommand.self]
+                      TokenCommand.self, SLACommand.self, ScoreCommand.self, DefinitionCommand.self,
+                      AttributeCommand.self]
     )
 }

@@ -24,6 +24,7 @@ enum AccordMain {
     }
 
     static func outcome(of error: any Error) -> (Int32, String, Bool) {
+        if let error = error as? BadInput { return (2, "accord: \(error.description)", false) }
         if let error = error as? AccordError {
             let lines = error.fields.isEmpty
                 ? ["accord: \(error.message)"]

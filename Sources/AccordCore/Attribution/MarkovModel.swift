@@ -1,0 +1,252 @@
+import Foundation
+
+/// Data-driven attribution by removal effects on an absorbing Markov chain, computed exactly (no simulation).
+///
+/// Conventions (ChannelAttribution's, documented in docs/attribution.md):
+/// - A journey runs from a start state through channel states to `conversion` or `null`. At order k a state is a
+///   window of k consecutive touches (a path of k touches or fewer is one state); consecutive equal states are
+///   collapsed into one. Non-converting journeys (`total_null`) are part of the chain.
+/// - Transitions are weighted by the number of journeys (conversions + nulls) that take them.
+/// - P = the probability of reaching `conversion` from the start. Removing channel c sends every state that
+///   contains c to `null`; its removal effect is 1 − P(without c) / P. A channel's attributed conversions are its
+///   removal effect over the sum of all removal effects, times the total conversions.
+/// - Value: each state that converts carries the mean value of the conversions that ended there; the expected
+///   value V from the start is computed like P, and value is attributed by removal effects 1 − V(without c) / V.
+/// - The chain is solved directly (Gaussian elimination with partial pivoting) up to 120 states and by Gauss–Seidel
+///   sweeps beyond, until no unknown changes by more than 1e-14 of the largest right-hand side in a sweep.
+public enum MarkovModel {
+    public static let maximumOrder = 4
+    /// Chains up to this many states are solved directly; larger ones iteratively.
+    static let directLimit = 120
+
+    public struct Chain: Sendable {
+        /// Transient states; `channelsOf[s]` are the distinct channels in state s.
+        public var stateCount: Int
+        public var channelsOf: [[Int32]]
+        /// Sparse transitions between transient states (CSR) with probabilities.
+        public var rowStart: [Int]
+        public var target: [Int32]
+        public var probability: [Double]
+        /// Per state: the probability of converting next, and the reward for value (that probability × the mean value).
+        public var convert: [Double]
+        public var valueReward: [Double]
+        /// The start state's transitions.
+        public var startTargets: [Int32]
+        public var startProbabilities: [Double]
+    }
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case badOrder(Int)
+        case tooManyChannels(Int)
+        case notConverged(residual: Double)
+
+        public var description: String {
+            switch self {
+            case let .badOrder(order): "--order must be between 1 and \(MarkovModel.maximumOrder), not \(order)"
+            case let .tooManyChannels(count): "the Markov model handles up to 65,535 channels, not \(count)"
+            case let .notConverged(residual): "the chain did not converge (residual \(residual))"
+            }
+        }
+    }
+
+    public static func run(on paths: PathSet, order: Int = 1) throws(Failure) -> Attribution {
+        let chain = try build(paths, order: order)
+        let channels = paths.table.count
+        let totalConversions = paths.totalConversions, totalValue = paths.totalValue
+        let none = [Bool](repeating: false, count: chain.stateCount)
+        let (baseP, baseV) = try solve(chain, removed: none)
+        var conversionEffects = [Double](repeating: 0, count: channels)
+        var valueEffects = [Double](repeating: 0, count: channels)
+        for channel in 0..<channels {
+            let removed = chain.channelsOf.map { $0.contains(Int32(channel)) }
+            guard removed.contains(true) else { continue }
+            let (p, v) = try solve(chain, removed: removed)
+            conversionEffects[channel] = baseP > 0 ? max(0, 1 - p / baseP) : 0
+            valueEffects[channel] = baseV > 0 ? max(0, 1 - v / baseV) : 0
+        }
+        let conversionSum = conversionEffects.reduce(0, +), valueSum = valueEffects.reduce(0, +)
+        return Attribution(
+            channels: paths.table.names,
+            conversions: conversionEffects.map { conversionSum > 0 ? $0 / conversionSum * totalConversions : 0 },
+            values: paths.hasValue ? valueEffects.map { valueSum > 0 ? $0 / valueSum * totalValue : 0 } : nil)
+    }
+
+    /// The removal effects themselves (conversion side), by channel id: for reports and tests.
+    public static func removalEffects(on paths: PathSet, order: Int = 1) throws(Failure) -> [Double] {
+        let chain = try build(paths, order: order)
+        let (base, _) = try solve(chain, removed: [Bool](repeating: false, count: chain.stateCount))
+        var effects: [Double] = []
+        for channel in 0..<paths.table.count {
+            let (p, _) = try solve(chain, removed: chain.channelsOf.map { $0.contains(Int32(channel)) })
+            effects.append(base > 0 ? 1 - p / base : 0)
+        }
+        return effects
+    }
+
+    // MARK: The chain
+
+    /// A state's key: up to four 16-bit channel ids and the window's length.
+    @inline(__always) static func key(_ ids: UnsafeBufferPointer<Int32>, _ start: Int, _ length: Int) -> UInt64 {
+        var key = UInt64(length)
+        for offset in 0..<length { key |= UInt64(UInt16(truncatingIfNeeded: ids[start + offset])) << (3 + 16 * UInt64(offset)) }
+        return key
+    }
+
+    public static func build(_ paths: PathSet, order: Int) throws(Failure) -> Chain {
+        guard (1...maximumOrder).contains(order) else { throw .badOrder(order) }
+        guard paths.table.count < 65_535 else { throw .tooManyChannels(paths.table.count) }
+        var stateOf: [UInt64: Int32] = [:]
+        var channelsOf: [[Int32]] = []
+        var edges: [UInt64: Double] = [:]  // from << 32 | to over transient states
+        var startEdges: [Int32: Double] = [:]
+        var convertWeight: [Double] = [], nullWeight: [Double] = [], valueAt: [Double] = []
+        var states: [Int32] = []
+        paths.channels.withUnsafeBufferPointer { ids in
+            for index in 0..<paths.count {
+                let start = paths.offsets[index], end = paths.offsets[index + 1], length = end - start
+                let journeys = paths.conversions[index] + paths.nulls[index]
+                guard length > 0, journeys > 0 || paths.values[index] > 0 else { continue }
+                states.removeAll(keepingCapacity: true)
+                let windows = length <= order ? 1 : length - order + 1
+                let width = min(order, length)
+                for window in 0..<windows {
+                    let stateKey = key(ids, start + window, width)
+                    let state: Int32
+                    if let known = stateOf[stateKey] {
+                        state = known
+                    } else {
+                        state = Int32(channelsOf.count)
+                        stateOf[stateKey] = state
+                        var members: [Int32] = []
+                        for offset in 0..<width where !members.contains(ids[start + window + offset]) {
+                            members.append(ids[start + window + offset])
+                        }
+                        channelsOf.append(members)
+                        convertWeight.append(0)
+                        nullWeight.append(0)
+                        valueAt.append(0)
+                    }
+                    if states.last != state { states.append(state) }
+                }
+                startEdges[states[0], default: 0] += journeys
+                for step in states.indices.dropFirst() {
+                    edges[UInt64(UInt32(states[step - 1])) << 32 | UInt64(UInt32(states[step])), default: 0] += journeys
+                }
+                let last = Int(states[states.count - 1])
+                convertWeight[last] += paths.conversions[index]
+                nullWeight[last] += paths.nulls[index]
+                valueAt[last] += paths.values[index]
+            }
+        }
+        let count = channelsOf.count
+        // Rows in CSR, each state's out-weight normalizing its transitions, conversion and null.
+        var outWeight = zip(convertWeight, nullWeight).map { $0 + $1 }
+        var rowCounts = [Int](repeating: 0, count: count + 1)
+        for (pair, weight) in edges {
+            rowCounts[Int(pair >> 32) + 1] += 1
+            outWeight[Int(pair >> 32)] += weight
+        }
+        for state in 0..<count { rowCounts[state + 1] += rowCounts[state] }
+        var target = [Int32](repeating: 0, count: edges.count), probability = [Double](repeating: 0, count: edges.count)
+        var fill = rowCounts
+        for (pair, weight) in edges.sorted(by: { $0.key < $1.key }) {
+            let from = Int(pair >> 32)
+            target[fill[from]] = Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)
+            probability[fill[from]] = weight / outWeight[from]
+            fill[from] += 1
+        }
+        let convert = (0..<count).map { outWeight[$0] > 0 ? convertWeight[$0] / outWeight[$0] : 0 }
+        let meanValue = (0..<count).map { convertWeight[$0] > 0 ? valueAt[$0] / convertWeight[$0] : 0 }
+        let startTotal = startEdges.values.reduce(0, +)
+        let starts = startEdges.sorted { $0.key < $1.key }
+        return Chain(stateCount: count, channelsOf: channelsOf, rowStart: rowCounts, target: target, probability: probability,
+                     convert: convert, valueReward: zip(convert, meanValue).map { $0 * $1 },
+                     startTargets: starts.map(\.key), startProbabilities: starts.map { startTotal > 0 ? $0.value / startTotal : 0 })
+    }
+
+    // MARK: Solving
+
+    /// P(conversion) and the expected value from the start, with the `removed` states sending everything to null.
+    static func solve(_ chain: Chain, removed: [Bool]) throws(Failure) -> (Double, Double) {
+        let (p, v) = chain.stateCount <= directLimit ? direct(chain, removed: removed) : try iterate(chain, removed: removed)
+        var conversion = 0.0, value = 0.0
+        for (state, probability) in zip(chain.startTargets, chain.startProbabilities) where !removed[Int(state)] {
+            conversion += probability * p[Int(state)]
+            value += probability * v[Int(state)]
+        }
+        return (conversion, value)
+    }
+
+    /// (I − Q) h = r for both right-hand sides by Gaussian elimination with partial pivoting.
+    static func direct(_ chain: Chain, removed: [Bool]) -> ([Double], [Double]) {
+        let n = chain.stateCount
+        guard n > 0 else { return ([], []) }
+        let width = n + 2
+        var matrix = [Double](repeating: 0, count: n * width)
+        for row in 0..<n {
+            matrix[row * width + row] = 1
+            guard !removed[row] else { continue }  // h = 0
+            for edge in chain.rowStart[row]..<chain.rowStart[row + 1] {
+                let column = Int(chain.target[edge])
+                if !removed[column] { matrix[row * width + column] -= chain.probability[edge] }
+            }
+            matrix[row * width + n] = chain.convert[row]
+            matrix[row * width + n + 1] = chain.valueReward[row]
+        }
+        matrix.withUnsafeMutableBufferPointer { a in
+            for pivot in 0..<n {
+                var best = pivot
+                for row in (pivot + 1)..<n where abs(a[row * width + pivot]) > abs(a[best * width + pivot]) { best = row }
+                if best != pivot {
+                    for column in pivot..<width { a.swapAt(pivot * width + column, best * width + column) }
+                }
+                let diagonal = a[pivot * width + pivot]
+                guard diagonal != 0 else { continue }
+                for row in (pivot + 1)..<n {
+                    let factor = a[row * width + pivot] / diagonal
+                    guard factor != 0 else { continue }
+                    for column in pivot..<width { a[row * width + column] -= factor * a[pivot * width + column] }
+                }
+            }
+            for pivot in stride(from: n - 1, through: 0, by: -1) {
+                let diagonal = a[pivot * width + pivot]
+                for rhs in [n, n + 1] {
+                    var sum = a[pivot * width + rhs]
+                    for column in (pivot + 1)..<n { sum -= a[pivot * width + column] * a[column * width + rhs] }
+                    a[pivot * width + rhs] = diagonal == 0 ? 0 : sum / diagonal
+                }
+            }
+        }
+        return ((0..<n).map { matrix[$0 * width + n] }, (0..<n).map { matrix[$0 * width + n + 1] })
+    }
+
+    /// Gauss–Seidel sweeps until every equation's residual is below 1e-14 of the largest right-hand side.
+    static func iterate(_ chain: Chain, removed: [Bool]) throws(Failure) -> ([Double], [Double]) {
+        let n = chain.stateCount
+        var p = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
+        let toleranceP = 1e-14 * max(chain.convert.max() ?? 0, 1e-300)
+        let toleranceV = 1e-14 * max(chain.valueReward.max() ?? 0, 1e-300)
+        var residual = Double.infinity
+        for _ in 0..<200_000 {
+            residual = 0
+            var residualV = 0.0
+            // Later states first: journeys mostly move forward, so successors are fresh when a state is updated.
+            for state in stride(from: n - 1, through: 0, by: -1) where !removed[state] {
+                var nextP = chain.convert[state], nextV = chain.valueReward[state]
+                for edge in chain.rowStart[state]..<chain.rowStart[state + 1] {
+                    let to = Int(chain.target[edge])
+                    if !removed[to] {
+                        nextP += chain.probability[edge] * p[to]
+                        nextV += chain.probability[edge] * v[to]
+                    }
+                }
+                residual = max(residual, abs(nextP - p[state]))
+                residualV = max(residualV, abs(nextV - v[state]))
+                p[state] = nextP
+                v[state] = nextV
+            }
+            if residual <= toleranceP && residualV <= toleranceV { return (p, v) }
+        }
+        throw .notConverged(residual: residual)
+    }
+}
