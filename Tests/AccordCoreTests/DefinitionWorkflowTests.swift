@@ -53,5 +53,11 @@ import Testing
         #expect(lines[2].change == .added)
         #expect(lines[3].after == "14 days")
         #expect(DefinitionDiff.between(old, old).isEmpty)
+        var grouped = old
+        grouped.accountLevel = LeadDefinition.AccountLevel(minimumEngagement: 60, perPersonCap: 25)
+        let buyingGroups = DefinitionDiff.between(old, grouped)
+        #expect(buyingGroups.map(\.subject) == ["buying groups"])
+        #expect(buyingGroups.first?.before == "off")
+        #expect(buyingGroups.first?.after == "account engagement ≥ 60, at most 25 per person")
     }
 }

@@ -165,6 +165,9 @@ import Vapor
             #expect(anaInbox.contains("dispute.decided"))
             let open = try await app.send(.GET, "/api/v1/disputes?state=open", token: cast.sofia.token)
             #expect(open.items.isEmpty)
+            #expect(try await app.send(.GET, "/api/v1/disputes?state=overturned&limit=1", token: cast.sofia.token).items.count == 1)
+            #expect(try await app.send(.GET, "/api/v1/disputes?state=overturned", token: cast.ben.token).items.isEmpty,
+                    "Ben does not see disputes of Ana's leads")
             #expect(try await app.send(.GET, "/api/v1/disputes?state=pending", token: cast.sofia.token).problemFields == ["state"])
             // the story tells it all, in order
             let story = try await app.send(.GET, "/api/v1/leads/\(cast.lead)/story", token: cast.ana.token)

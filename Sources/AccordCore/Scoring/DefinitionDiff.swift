@@ -37,6 +37,11 @@ public enum DefinitionDiff {
         compare("engagement half-life", "\(format(old.halfLifeDays)) days", "\(format(new.halfLifeDays)) days")
         compare("MQL minimum fit", "\(old.minimumFit)", "\(new.minimumFit)")
         compare("MQL minimum engagement", format(old.minimumEngagement), format(new.minimumEngagement))
+        func buyingGroup(_ level: LeadDefinition.AccountLevel?) -> String {
+            level.map { "account engagement ≥ \(format($0.minimumEngagement)), at most \(format($0.perPersonCap)) per person" }
+                ?? "off"
+        }
+        compare("buying groups", buyingGroup(old.accountLevel), buyingGroup(new.accountLevel))
         for grade in FitGrade.allCases {
             compare("priority of grade \(grade.rawValue)", old.priorityByGrade[grade.rawValue]?.rawValue ?? "-",
                     new.priorityByGrade[grade.rawValue]?.rawValue ?? "-")

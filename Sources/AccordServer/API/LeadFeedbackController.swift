@@ -116,13 +116,14 @@ struct LeadFeedbackController: RouteCollection {
 
         let disputes = routes.grouped("api", "v1", "disputes")
         disputes.get(use: Self.listDisputes).requires(.read, .leads).openAPI(.init(
-            tags: ["feedback"], summary: "Disputes of leads the caller may see",
+            tags: ["feedback"], summary: "Disputes of leads the caller may see, oldest first",
             operationId: "listDisputes",
-            parameters: [.b(OpenAPI.Parameter(name: "state", context: .query(required: false),
-                                              schema: APISchemas.choice(DisputeState.self),
-                                              description: "Only disputes in this state"))],
-            responses: [200: APISchemas.json("The disputes, the earliest due first", APISchemas.list(of: Self.disputeSchema)),
-                        422: APISchemas.problem("Unknown state")]))
+            parameters: APISchemas.pagingParameters + Self.disputeFilters.map { filter in
+                .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
+                                     description: filter.description))
+            },
+            responses: [200: APISchemas.json("A page of disputes", APISchemas.list(of: Self.disputeSchema)),
+                        422: APISchemas.problem("A filter, limit or cursor is invalid")]))
         disputes.on(.POST, ":disputeId", "decision", body: .collect(maxSize: "16kb"), use: Self.decide)
             .requires(.move("decide_dispute"), .leads).openAPI(.init(
                 tags: ["feedback"], summary: "Uphold or overturn a dispute",
@@ -199,28 +200,23 @@ struct LeadFeedbackController: RouteCollection {
         return ListDTO(items: rows.map { dto($0, now: now) }, nextCursor: nil)
     }
 
+    static let disputeFilters: [ListFilter<DisputeModel>] = [
+        .choice("state", column: "state", DisputeState.self, "Only disputes in this state"),
+        .id("leadId", column: "lead_id", "Only disputes of this lead"),
+    ]
+
     @Sendable static func listDisputes(_ request: Request) async throws -> ListDTO<DisputeDTO> {
         let scope = try request.authorize(.read, .leads)
-        var report = ValidationReport()
-        let state = report.check("state") { () throws(FieldError) -> DisputeState? in
-            try request.query[String.self, at: "state"].map { raw throws(FieldError) in try DisputeState.parse(raw) }
-        } ?? nil
-        try report.throwIfInvalid()
-        let now = Date()
-        return ListDTO(items: try await visibleDisputes(scope: scope, state: state, on: request.db).map { dto($0, now: now) },
-                         nextCursor: nil)
-    }
-
-    /// Disputes of leads within `scope`, the earliest due first (at most 500).
-    static func visibleDisputes(scope: RowScope, state: DisputeState?, on database: any Database) async throws -> [DisputeModel] {
-        var query = DisputeModel.query(on: database).join(LeadModel.self, on: \DisputeModel.$lead.$id == \LeadModel.$id)
-        if let state { query = query.filter(\.$state == state.rawValue) }
+        let builder = DisputeModel.query(on: request.db).join(LeadModel.self, on: \DisputeModel.$lead.$id == \LeadModel.$id)
         switch scope {
         case .all: break
-        case let .owner(user): query = query.filter(LeadModel.self, \.$owner.$id == user)
-        case let .team(team): query = query.filter(LeadModel.self, \.$teamID == team)
+        case let .owner(user): builder.filter(LeadModel.self, \.$owner.$id == user)
+        case let .team(team): builder.filter(LeadModel.self, \.$teamID == team)
         }
-        return try await query.sort(\.$dueAt).limit(500).all()
+        let page = try request.listPage(filters: disputeFilters, on: builder, entity: "disputes")
+        let result = try await builder.page(page)
+        let now = Date()
+        return ListDTO(items: result.items.map { dto($0, now: now) }, nextCursor: result.nextCursor)
     }
 
     @Sendable static func decide(_ request: Request) async throws -> DisputeDTO {

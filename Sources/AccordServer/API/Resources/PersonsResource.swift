@@ -19,6 +19,12 @@ struct PersonsResource: APIResource {
         var accountId: UUID?
         var optedOut: Bool
         var externalId: String?
+        /// The live score under the active definition as of `scoredAt` (version `scoreVersion`; read-only).
+        var fitScore: Int?
+        var engagementScore: Double?
+        var qualified: Bool?
+        var scoreVersion: Int?
+        var scoredAt: Date?
         /// Where the person came from, and sales' flag on wrong contact data (read-only).
         var source: String?
         var dataFlaggedAt: Date?
@@ -49,6 +55,9 @@ struct PersonsResource: APIResource {
             "lastName": .string(required: false), "title": .string(required: false),
             "seniority": .string(required: false), "accountId": APISchemas.uuid(required: false),
             "optedOut": .boolean, "externalId": .string(required: false),
+            "fitScore": .integer(required: false, nullable: true), "engagementScore": .number(required: false, nullable: true),
+            "qualified": .boolean(required: false, nullable: true), "scoreVersion": .integer(required: false, nullable: true),
+            "scoredAt": .string(format: .dateTime, required: false, nullable: true),
             "source": .string(required: false, nullable: true),
             "dataFlaggedAt": .string(format: .dateTime, required: false, nullable: true),
             "dataFlagReason": .string(required: false, nullable: true),
@@ -68,7 +77,8 @@ struct PersonsResource: APIResource {
     static func dto(_ model: PersonModel, on database: any Database) async throws -> DTO {
         DTO(id: model.id!, email: model.email, firstName: model.firstName, lastName: model.lastName,
             title: model.title, seniority: model.seniority, accountId: model.$account.id, optedOut: model.optedOut,
-            externalId: model.externalID, source: model.source, dataFlaggedAt: model.dataFlaggedAt,
+            externalId: model.externalID, fitScore: model.fitScore, engagementScore: model.engagementScore,
+            qualified: model.qualified, scoreVersion: model.scoreVersion, scoredAt: model.scoredAt, source: model.source, dataFlaggedAt: model.dataFlaggedAt,
             dataFlagReason: model.dataFlagReason, createdAt: model.createdAt, updatedAt: model.updatedAt)
     }
 
