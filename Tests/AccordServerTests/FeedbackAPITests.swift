@@ -253,6 +253,11 @@ import Vapor
             #expect(firstCounts["feedbackCompleteness"] == .number(1) || firstCounts["feedbackCompleteness"] == .integer(1))
             #expect(counts["reasons"] == .object(["bad_timing": .integer(1)]))
             #expect(counts["objections"] == .object(["no_time_now": .integer(1)]))
+            let today = String(ISOTimestamp.format(Date()).prefix(10))
+            let throughToday = try await app.send(.GET, "/api/v1/analytics/lead-quality?by=team&from=\(today)&to=\(today)",
+                                                  token: cast.marketer.token)
+            guard case let .object(todayTotal)? = throughToday["total"] else { Issue.record("no total"); return }
+            #expect(todayTotal["leads"] == .integer(2), "a date for to includes that whole day")
             let byMonth = try await app.send(.GET, "/api/v1/analytics/lead-quality?by=month", token: cast.marketer.token)
             guard case let .array(months)? = byMonth["groups"], case let .object(month)? = months.first else { Issue.record("no months"); return }
             #expect(month["key"] == .string(String(ISOTimestamp.format(Date()).prefix(7))))

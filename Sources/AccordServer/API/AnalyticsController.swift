@@ -82,7 +82,7 @@ struct AnalyticsController: RouteCollection {
                 .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: .string(format: .date),
                                      description: "First day (default: a year before to)")),
                 .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: .string(format: .date),
-                                     description: "Day after the last (default: now)")),
+                                     description: "Last day, included (default: now); an ISO 8601 time is exclusive")),
             ],
             responses: [200: APISchemas.json("The report", .object(properties: [
                 "by": APISchemas.choice(QualityDimension.self), "from": .string(format: .dateTime),
@@ -124,7 +124,9 @@ struct AnalyticsController: RouteCollection {
             }
             return date
         }
-        let to = day("to") ?? Date()
+        // A date alone for `to` means that whole day (the page shows and sends the last day included).
+        let toText = request.query[String.self, at: "to"] ?? ""
+        let to = day("to").map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
         let from = day("from") ?? to.addingTimeInterval(-365 * 86_400)
         if from >= to { report.add("from", "must be before to") }
         try report.throwIfInvalid()

@@ -79,7 +79,7 @@ struct QualityPage: RouteCollection {
         return try await request.view.render("quality", Page(
             shell: Shell(title: "Lead quality", request: request),
             dimensions: QualityDimension.allCases.map { Choice(value: $0.rawValue, selected: $0 == by) },
-            from: day(from), to: day(to),
+            from: day(from), to: day(to.addingTimeInterval(-1)),
             rows: report.groups.map { row($0.label, $0.counts) }, total: row("All leads", report.total),
             acceptanceChart: BarChart.svg(id: "acceptance", title: "Acceptance rate by \(by.rawValue)", bars: charted.map {
                 BarChart.Bar(label: $0.label, share: $0.counts.acceptanceRate ?? 0,
