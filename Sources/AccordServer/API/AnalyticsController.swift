@@ -157,12 +157,16 @@ struct AnalyticsController: RouteCollection {
         return days
     }
 
+    static func source(_ row: DataQuality.SourceRow) -> StaleDTO.Source {
+        StaleDTO.Source(source: row.source, persons: row.persons, flagged: row.flagged, stale: row.stale)
+    }
+
     @Sendable static func stalePersons(_ request: Request) async throws -> StaleDTO {
         let days = try staleParameters(request)
         let report = try await DataQuality.report(olderThanDays: days, on: request.db)
         return StaleDTO(olderThanDays: days, olderThan: report.olderThan, totalFlagged: report.totalFlagged,
                         totalStale: report.totalStale,
-                        sources: report.sources.map { .init(source: $0.source, persons: $0.persons, flagged: $0.flagged, stale: $0.stale) },
+                        sources: report.sources.map(source),
                         items: report.persons.map { .init(id: $0.id, email: $0.email, name: $0.name, source: $0.source,
                                                           flaggedAt: $0.flaggedAt, flagReason: $0.flagReason,
                                                           updatedAt: $0.updatedAt) })

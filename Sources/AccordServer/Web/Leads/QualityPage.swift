@@ -36,15 +36,8 @@ struct QualityPage: RouteCollection {
         var completenessChart: String
         var objections: [String]
         var staleDays: Int
-        var sources: [Source]
+        var sources: [AnalyticsController.StaleDTO.Source]
         var persons: [Person]
-    }
-
-    struct Source: Encodable {
-        var source: String
-        var persons: Int
-        var flagged: Int
-        var stale: Int
     }
 
     struct Person: Encodable {
@@ -96,9 +89,7 @@ struct QualityPage: RouteCollection {
                              value: "\(percent($0.counts.feedbackCompleteness)) of \($0.counts.due) due")
             }),
             objections: report.objectionCodes.map { "\(vocabulary.label(.objection, $0)): \(report.total.objections[$0] ?? 0)" },
-            staleDays: days, sources: data.sources.map {
-                Source(source: $0.source, persons: $0.persons, flagged: $0.flagged, stale: $0.stale)
-            },
+            staleDays: days, sources: data.sources.map(AnalyticsController.source),
             persons: data.persons.map { person in
                 Person(href: "/persons/\(person.id.uuidString)", email: person.email, source: person.source,
                        why: person.flagReason ?? "not updated since \(person.updatedAt.map(day) ?? "ever")")
