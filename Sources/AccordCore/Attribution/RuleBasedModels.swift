@@ -5,6 +5,22 @@ import Foundation
 /// `position` (U-shaped) gives one touch 100 %, two touches 50/50, and three or more 40 % first, 40 % last and
 /// 20 % spread over the touches between.
 public enum RuleBasedModels {
+    /// The share of the touch at `position` (0-based) in a journey of `length` touches.
+    @inline(__always) public static func weight(_ model: AttributionModelID, _ position: Int, of length: Int) -> Double {
+        switch model {
+        case .first: return position == 0 ? 1 : 0
+        case .last: return position == length - 1 ? 1 : 0
+        case .linear: return 1 / Double(length)
+        case .position:
+            switch length {
+            case 1: return 1
+            case 2: return 0.5
+            default: return position == 0 || position == length - 1 ? 0.4 : 0.2 / Double(length - 2)
+            }
+        default: preconditionFailure("\(model.rawValue) is not a rule-based model over paths")
+        }
+    }
+
     public static func run(_ model: AttributionModelID, on paths: PathSet) -> Attribution {
         let channels = paths.table.count
         var conversions = [Double](repeating: 0, count: channels)
@@ -14,28 +30,12 @@ public enum RuleBasedModels {
                 let start = paths.offsets[index], end = paths.offsets[index + 1], length = end - start
                 let converted = paths.conversions[index], value = paths.values[index]
                 guard length > 0, converted != 0 || value != 0 else { continue }
-                @inline(__always) func credit(_ position: Int, _ share: Double) {
-                    let channel = Int(ids[position])
+                for position in 0..<length {
+                    let share = weight(model, position, of: length)
+                    guard share != 0 else { continue }
+                    let channel = Int(ids[start + position])
                     conversions[channel] += converted * share
                     values[channel] += value * share
-                }
-                switch model {
-                case .first: credit(start, 1)
-                case .last: credit(end - 1, 1)
-                case .linear:
-                    let share = 1 / Double(length)
-                    for position in start..<end { credit(position, share) }
-                case .position:
-                    switch length {
-                    case 1: credit(start, 1)
-                    case 2: credit(start, 0.5); credit(start + 1, 0.5)
-                    default:
-                        credit(start, 0.4)
-                        credit(end - 1, 0.4)
-                        let share = 0.2 / Double(length - 2)
-                        for position in (start + 1)..<(end - 1) { credit(position, share) }
-                    }
-                default: preconditionFailure("\(model.rawValue) is not a rule-based model over paths")
                 }
             }
         }

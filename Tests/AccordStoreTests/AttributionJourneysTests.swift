@@ -1,0 +1,71 @@
+import AccordCore
+import AccordTestSupport
+import FluentKit
+import Foundation
+import Testing
+@testable import AccordStore
+
+/// Journeys from the database equal the ones computed from the generated demo company, with their milestones; every
+/// model splits each journey's credit into shares that sum to one.
+@Suite struct AttributionJourneysTests {
+    static let asOf = CalendarDate.parse("2026-06-30")!
+
+    @Test("pipeline journeys: the contact roles' touches in the 180 days before opening, sales touches as field_sales")
+    func pipelineJourneys() async throws {
+        try await withStore { store in try await Self.checkPipeline(store.database) }
+    }
+
+    static func checkPipeline(_ database: any Database) async throws {
+        let company = DemoCompany.generate(scale: 0.2, seed: 3, asOf: Self.asOf)
+        try await DemoWriter.write(company, to: database)
+        let from = Self.asOf.addingTimeInterval(-365 * 86_400), to = Self.asOf.addingTimeInterval(86_400)
+        // act
+        let set = try await AttributionJourneys.load(.init(from: from, to: to), on: database)
+        // check: the same journeys as computed from the generated records
+        let touchesByPerson = Dictionary(grouping: company.touchpoints, by: \.personID)
+        let campaigns = Dictionary(uniqueKeysWithValues: company.campaigns.map { ($0.id, $0) })
+        var expected: [UUID: [String]] = [:]
+        for opportunity in company.opportunities where opportunity.openedAt >= from && opportunity.openedAt < to {
+            let people = company.contactRoles.filter { $0.opportunityID == opportunity.id }.map(\.personID)
+            let touches = people.flatMap { touchesByPerson[$0] ?? [] }.filter {
+                $0.occurredAt <= opportunity.openedAt && $0.occurredAt >= opportunity.openedAt.addingTimeInterval(-180 * 86_400)
+            }.sorted { ($0.occurredAt, $0.id.uuidString) < ($1.occurredAt, $1.id.uuidString) }
+            guard !touches.isEmpty else { continue }
+            expected[opportunity.id] = touches.map { touch in
+                touch.campaignID.flatMap { campaigns[$0]?.name }
+                    ?? "(no campaign: \((touch.side == .sales ? Channel.fieldSales : touch.channel).rawValue.replacingOccurrences(of: "_", with: " ")))"
+            }
+        }
+        #expect(set.opportunities.count == expected.count)
+        #expect(expected.count > 10)
+        for journey in set.opportunities {
+            #expect(journey.journey.touches.map { set.sources[Int($0.channel)].name } == expected[journey.opportunityID])
+            #expect(journey.journey.touches.filter(\.isOpportunityCreation).count == 1)
+            #expect(journey.journey.touches.last?.isOpportunityCreation == true)
+            #expect(journey.journey.touches.filter(\.isLeadCreation).count <= 1)
+        }
+        #expect(set.opportunities.contains { $0.journey.touches.contains(where: \.isLeadCreation) })
+        #expect(set.sources.contains { $0.channel == "field_sales" && $0.campaignID == nil })
+        #expect(!set.nonConverting.isEmpty)
+        // every model splits every journey into shares summing to one
+        for model in AttributionModelID.allCases {
+            let shares = try JourneyShares.shares(model, journeys: set.opportunities.map(\.journey),
+                                                  nonConverting: set.nonConverting, channelCount: set.sources.count)
+            for split in shares { #expect(abs(split.values.reduce(0, +) - 1) < 1e-9, "\(model)") }
+        }
+    }
+
+    @Test("revenue journeys: won deals closed in the period, up to the close; the opening touch is a milestone")
+    func revenueJourneys() async throws {
+        try await withStore { store in
+            let company = DemoCompany.generate(scale: 0.2, seed: 3, asOf: Self.asOf)
+            try await DemoWriter.write(company, to: store.database)
+            let from = Self.asOf.addingTimeInterval(-365 * 86_400), to = Self.asOf.addingTimeInterval(86_400)
+            let set = try await AttributionJourneys.load(.init(from: from, to: to, basis: .revenue), on: store.database)
+            let won = Set(company.opportunities.filter { $0.status == .won && ($0.closedAt ?? .distantPast) >= from }.map(\.id))
+            #expect(!set.opportunities.isEmpty)
+            #expect(set.opportunities.allSatisfy { won.contains($0.opportunityID) && $0.won })
+            #expect(set.opportunities.allSatisfy { $0.journey.touches.filter(\.isOpportunityCreation).count <= 1 })
+        }
+    }
+}
