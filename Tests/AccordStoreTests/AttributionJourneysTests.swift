@@ -69,3 +69,43 @@ import Testing
         }
     }
 }
+
+/// Campaign economics on the demo: every model hands out exactly the pipeline and revenue there is, whatever the
+/// grouping; costs are the period's monthly costs.
+@Suite struct CampaignEconomicsTests {
+    @Test("every model and grouping adds up to the journeys' pipeline and won revenue and to the period's costs")
+    func totals() async throws {
+        try await withStore { store in try await Self.checkTotals(store.database) }
+    }
+
+    static func checkTotals(_ database: any Database) async throws {
+        let company = DemoCompany.generate(scale: 0.2, seed: 3, asOf: AttributionJourneysTests.asOf)
+        try await DemoWriter.write(company, to: database)
+        let to = AttributionJourneysTests.asOf.addingTimeInterval(86_400), from = to.addingTimeInterval(-365 * 86_400)
+        let options = AttributionJourneys.Options(from: from, to: to)
+        let pipeline = try await AttributionJourneys.load(options, on: database)
+        var revenueOptions = options
+        revenueOptions.basis = .revenue
+        let revenue = try await AttributionJourneys.load(revenueOptions, on: database)
+        let pipelineTotal = pipeline.opportunities.reduce(0.0) { $0 + Double($1.amountMinor) }
+        let revenueTotal = revenue.opportunities.filter(\.won).reduce(0.0) { $0 + Double($1.amountMinor) }
+        for model in AttributionModelID.allCases {
+            for grouping in CampaignEconomicsData.Grouping.allCases {
+                let report = try await CampaignEconomicsData.report(model: model, by: grouping, options: options, on: database)
+                let pipelineSum = report.rows.reduce(0) { $0 + $1.pipelineMinor }
+                let revenueSum = report.rows.reduce(0) { $0 + $1.revenueMinor }
+                #expect(abs(pipelineSum - pipelineTotal) < 1e-6 * max(pipelineTotal, 1), "\(model) \(grouping)")
+                #expect(abs(revenueSum - revenueTotal) < 1e-6 * max(revenueTotal, 1), "\(model) \(grouping)")
+                #expect(report.rows.reduce(0) { $0 + $1.costMinor } > 0)
+                let influence = Dictionary(grouping: report.influence, by: \.opportunityID)
+                #expect(influence.count == pipeline.opportunities.count)
+                #expect(influence.values.allSatisfy { abs($0.reduce(0) { $0 + $1.share } - 1) < 1e-9 })
+            }
+        }
+        let byCampaign = try await CampaignEconomicsData.report(model: .linear, by: .campaign, options: options, on: database)
+        let byChannel = try await CampaignEconomicsData.report(model: .linear, by: .channel, options: options, on: database)
+        #expect(byCampaign.rows.reduce(0) { $0 + $1.costMinor } == byChannel.rows.reduce(0) { $0 + $1.costMinor })
+        #expect(byCampaign.rows.reduce(0) { $0 + $1.mqls } == byChannel.rows.reduce(0) { $0 + $1.mqls })
+        #expect(byCampaign.rows.contains { $0.roi != nil && $0.costPerMQL != nil })
+    }
+}

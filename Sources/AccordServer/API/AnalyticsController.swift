@@ -116,6 +116,14 @@ struct AnalyticsController: RouteCollection {
         let by = report.check("by") { () throws(FieldError) -> QualityDimension in
             try QualityDimension.parse(request.query[String.self, at: "by"] ?? "campaign")
         } ?? .campaign
+        let (from, to) = period(request, into: &report)
+        try report.throwIfInvalid()
+        return (by, from, to)
+    }
+
+    /// `?from=&to=`: dates (or ISO 8601 times); a date for `to` means that whole day (the pages show and send the
+    /// last day included); by default the year up to now.
+    static func period(_ request: Request, into report: inout ValidationReport) -> (Date, Date) {
         func day(_ name: String) -> Date? {
             guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
             guard let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") else {
@@ -124,13 +132,11 @@ struct AnalyticsController: RouteCollection {
             }
             return date
         }
-        // A date alone for `to` means that whole day (the page shows and sends the last day included).
         let toText = request.query[String.self, at: "to"] ?? ""
         let to = day("to").map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
         let from = day("from") ?? to.addingTimeInterval(-365 * 86_400)
         if from >= to { report.add("from", "must be before to") }
-        try report.throwIfInvalid()
-        return (by, from, to)
+        return (from, to)
     }
 
     @Sendable static func leadQuality(_ request: Request) async throws -> QualityDTO {

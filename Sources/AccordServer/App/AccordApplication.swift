@@ -72,6 +72,7 @@ public enum AccordApplication {
         try routes.register(collection: LeadHandoffController())
         try routes.register(collection: LeadFeedbackController())
         try routes.register(collection: AnalyticsController())
+        try routes.register(collection: AttributionController())
         try routes.register(collection: AuditController())
         try routes.register(collection: JobsController())
         try routes.register(collection: InboxController())
