@@ -22,6 +22,8 @@ public enum AttributionJourneys {
         public var lookbackDays: Int
         /// Everyone at the opportunity's account instead of its contact roles.
         public var wholeAccount: Bool
+        /// Whether to read everyone else's journeys too (only the Markov model uses journeys that did not convert).
+        public var nonConverting = true
 
         public init(from: Date, to: Date, basis: Basis = .pipeline, lookbackDays: Int = 180, wholeAccount: Bool = false) {
             self.from = from
@@ -164,6 +166,9 @@ public enum AttributionJourneys {
         }
         fold.finishCurrent(leadCreated: created)
         if let failure = fold.failure { throw failure }
+        guard options.nonConverting else {
+            return JourneySet(sources: fold.sources, opportunities: fold.opportunities, nonConverting: [])
+        }
         // Everyone else touched in the period, in time order: the journeys that did not convert.
         let converted: SQLQueryString = options.wholeAccount
             ? """

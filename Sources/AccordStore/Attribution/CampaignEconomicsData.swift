@@ -33,6 +33,9 @@ public enum CampaignEconomicsData {
         var pipelineOptions = options, revenueOptions = options
         pipelineOptions.basis = .pipeline
         revenueOptions.basis = .revenue
+        // Only the Markov chain uses the journeys that did not convert (Shapley's game counts conversions only).
+        pipelineOptions.nonConverting = model == .markov
+        revenueOptions.nonConverting = model == .markov
         let pipeline = try await AttributionJourneys.load(pipelineOptions, on: database)
         let revenue = try await AttributionJourneys.load(revenueOptions, on: database)
         let sql = try Catalog.sqlDatabase(database)
