@@ -53,9 +53,8 @@ public struct SourceEconomics: Sendable, Equatable {
 /// supplier), next to cost, MQLs and accepted leads.
 public enum CampaignEconomics {
     /// - Parameters:
-    ///   - groupOf: the group index of each source index (a campaign's channel, supplier, or itself).
-    ///   - groups: each group's key and label; `costs`, `mqls` and `accepted` are per group.
-    public static func compute(groupOf: [Int], groups: [(key: String, label: String)], pipeline: [CreditedJourney],
+    ///   - groups: each group's key and label; the journeys' shares, `costs`, `mqls` and `accepted` are per group.
+    public static func compute(groups: [(key: String, label: String)], pipeline: [CreditedJourney],
                                revenue: [CreditedJourney], costs: [Int64], mqls: [Int], accepted: [Int]) -> [SourceEconomics] {
         var result = groups.enumerated().map { index, group in
             SourceEconomics(key: group.key, label: group.label, costMinor: costs[index], mqls: mqls[index],
@@ -63,14 +62,14 @@ public enum CampaignEconomics {
         }
         for journey in pipeline {
             for (source, share) in journey.shares {
-                let group = groupOf[Int(source)]
+                let group = Int(source)
                 result[group].pipelineMinor += share * Double(journey.amountMinor)
                 result[group].opportunities += share
             }
         }
         for journey in revenue where journey.won {
             for (source, share) in journey.shares {
-                let group = groupOf[Int(source)]
+                let group = Int(source)
                 result[group].revenueMinor += share * Double(journey.amountMinor)
                 result[group].wonDeals += share
             }

@@ -43,7 +43,7 @@ public enum JourneyShares {
             for path in nonConverting where !path.isEmpty { paths.append(path, conversions: 0, value: 0, nulls: 1) }
             let effects: [Double]
             do {
-                effects = try MarkovModel.removalEffects(on: paths.merged(), order: order)
+                effects = try MarkovModel.removalEffects(on: paths.merged(), order: order).conversion
             } catch {
                 throw .markov(error)
             }

@@ -50,37 +50,30 @@ public enum MarkovModel {
     }
 
     public static func run(on paths: PathSet, order: Int = 1) throws(Failure) -> Attribution {
-        let chain = try build(paths, order: order)
-        let channels = paths.table.count
+        let effects = try removalEffects(on: paths, order: order)
         let totalConversions = paths.totalConversions, totalValue = paths.totalValue
-        let none = [Bool](repeating: false, count: chain.stateCount)
-        let (baseP, baseV) = try solve(chain, removed: none)
-        var conversionEffects = [Double](repeating: 0, count: channels)
-        var valueEffects = [Double](repeating: 0, count: channels)
-        for channel in 0..<channels {
+        let conversionSum = effects.conversion.reduce(0, +), valueSum = effects.value.reduce(0, +)
+        return Attribution(
+            channels: paths.table.names,
+            conversions: effects.conversion.map { conversionSum > 0 ? $0 / conversionSum * totalConversions : 0 },
+            values: paths.hasValue ? effects.value.map { valueSum > 0 ? $0 / valueSum * totalValue : 0 } : nil)
+    }
+
+    /// Each channel's removal effects on conversion and on value, by channel id (0 for a channel in no state).
+    public static func removalEffects(on paths: PathSet, order: Int = 1) throws(Failure)
+        -> (conversion: [Double], value: [Double]) {
+        let chain = try build(paths, order: order)
+        let (baseP, baseV) = try solve(chain, removed: [Bool](repeating: false, count: chain.stateCount))
+        var conversion = [Double](repeating: 0, count: paths.table.count)
+        var value = [Double](repeating: 0, count: paths.table.count)
+        for channel in 0..<paths.table.count {
             let removed = chain.channelsOf.map { $0.contains(Int32(channel)) }
             guard removed.contains(true) else { continue }
             let (p, v) = try solve(chain, removed: removed)
-            conversionEffects[channel] = baseP > 0 ? max(0, 1 - p / baseP) : 0
-            valueEffects[channel] = baseV > 0 ? max(0, 1 - v / baseV) : 0
+            conversion[channel] = baseP > 0 ? max(0, 1 - p / baseP) : 0
+            value[channel] = baseV > 0 ? max(0, 1 - v / baseV) : 0
         }
-        let conversionSum = conversionEffects.reduce(0, +), valueSum = valueEffects.reduce(0, +)
-        return Attribution(
-            channels: paths.table.names,
-            conversions: conversionEffects.map { conversionSum > 0 ? $0 / conversionSum * totalConversions : 0 },
-            values: paths.hasValue ? valueEffects.map { valueSum > 0 ? $0 / valueSum * totalValue : 0 } : nil)
-    }
-
-    /// The removal effects themselves (conversion side), by channel id: for reports and tests.
-    public static func removalEffects(on paths: PathSet, order: Int = 1) throws(Failure) -> [Double] {
-        let chain = try build(paths, order: order)
-        let (base, _) = try solve(chain, removed: [Bool](repeating: false, count: chain.stateCount))
-        var effects: [Double] = []
-        for channel in 0..<paths.table.count {
-            let (p, _) = try solve(chain, removed: chain.channelsOf.map { $0.contains(Int32(channel)) })
-            effects.append(base > 0 ? 1 - p / base : 0)
-        }
-        return effects
+        return (conversion, value)
     }
 
     // MARK: The chain

@@ -115,7 +115,7 @@ public enum CampaignEconomicsData {
                                            currency: journey.currency, won: journey.won))
             }
         }
-        return Report(rows: CampaignEconomics.compute(groupOf: Array(0..<groups.count), groups: groups, pipeline: pipelineCredit,
+        return Report(rows: CampaignEconomics.compute(groups: groups, pipeline: pipelineCredit,
                                                       revenue: revenueCredit, costs: costs, mqls: mqls, accepted: accepted),
                       currency: currency, influence: influence)
     }

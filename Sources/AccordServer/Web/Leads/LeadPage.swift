@@ -90,10 +90,15 @@ struct LeadPage: RouteCollection {
             .sort(\.$recordedAt).all()
         let disputes = try await DisputeModel.query(on: request.db).filter(\.$lead.$id == lead.id!).sort(\.$openedAt).all()
         let stage = LeadStage(rawValue: lead.stage) ?? .new
+        /// Whether the caller may make the move on this lead: the same rows `LeadsResource.ownership` scopes to
+        /// (the server checks again when the form is posted; this only decides which forms to show).
         func may(_ move: String) -> Bool {
-            guard case let .allowed(scope) = AccessPolicy.decide(principal, .move(move), .leads) else { return false }
-            return scope == .all || lead.$owner.id == principal.userID
-                || { if case let .team(team) = scope { return lead.teamID == team || owner?.$team.id == team } else { return false } }()
+            switch AccessPolicy.decide(principal, .move(move), .leads) {
+            case .forbidden: false
+            case .allowed(.all): true
+            case let .allowed(.owner(user)): lead.$owner.id == user
+            case let .allowed(.team(team)): owner.map { $0.$team.id == team } ?? (lead.teamID == team)
+            }
         }
         let moves = ["accept", "reject", "qualify_for_sales", "convert", "disqualify", "win", "lose"].filter { name in
             may(name) && LeadLifecycle.allMoveShapes.contains { $0.name == name && $0.sources.contains(stage) }
