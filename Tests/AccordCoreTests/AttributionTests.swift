@@ -114,6 +114,36 @@ import Testing
         }
     }
 
+    @Test("order 1: every removal effect from one inverse equals one solve per channel, up to 150 channels",
+          arguments: ["small", "medium", "wide", "generated"])
+    func hittingEqualsSolving(name: String) throws {
+        let set: PathSet
+        if name == "generated" {
+            // 150 channels with skewed popularity and random journeys of 1–12 touches, a fifth of them converting.
+            var generated = PathSet(hasValue: true, hasNull: true)
+            var random = SeededGenerator(seed: 11)
+            for _ in 0..<4_000 {
+                let length = 1 + Int(random.next() % 12)
+                let path = (0..<length).map { _ in "c\(Int(pow(Double(random.next() % 1_000_000) / 1e6, 2) * 150))" }
+                let converts = random.next() % 5 == 0
+                generated.append(names: path, conversions: converts ? 1 : 0, value: converts ? Double(random.next() % 900 + 100) : 0,
+                                 nulls: converts ? 0 : 1)
+            }
+            set = generated.merged()
+        } else {
+            set = try Self.paths(name)
+        }
+        let chain = try MarkovModel.build(set, order: 1)
+        let hitting = MarkovModel.hittingRemovalEffects(chain, channelCount: set.table.count)
+        let solved = try MarkovModel.solvedRemovalEffects(chain, channelCount: set.table.count)
+        if name == "generated" { #expect(chain.stateCount > MarkovModel.directLimit) }
+        for channel in 0..<set.table.count {
+            #expect(abs(hitting.conversion[channel] - solved.conversion[channel]) <= 1e-9 * max(solved.conversion[channel], 1e-6),
+                    "\(set.table.names[channel]): \(hitting.conversion[channel]) vs \(solved.conversion[channel])")
+            #expect(abs(hitting.value[channel] - solved.value[channel]) <= 1e-9 * max(solved.value[channel], 1e-6))
+        }
+    }
+
     @Test("markov of order 1 lies within 5 % per channel of ChannelAttribution's simulated markov_model")
     func markovAgainstSimulation() throws {
         let result = try MarkovModel.run(on: try Self.paths("large"), order: 1)

@@ -6,8 +6,8 @@ import SQLKit
 /// Journeys from the company's own data, for attribution by campaign: the touchpoints of each opportunity's
 /// contact roles (or of everyone at its account) in a lookback window before the opportunity was opened (pipeline)
 /// or won (revenue), with the lead-creation and opportunity-creation milestones, and the journeys of everyone else
-/// touched in the period, who did not convert (for the data-driven models). Read with streamed SQL: rows are
-/// folded into journeys as they arrive, never loaded as objects.
+/// touched in the period, who did not convert (for the data-driven models). Read from the per-person rollups the
+/// database keeps (M0031), so the work grows with the people, not with every touchpoint row.
 public enum AttributionJourneys {
     /// Pipeline: opportunities opened in the period, journeys up to the opening. Revenue: opportunities won (closed)
     /// in the period, journeys up to the close.
@@ -57,143 +57,190 @@ public enum AttributionJourneys {
         public var nonConverting: [[Int32]]
     }
 
-    /// Folds rows into journeys as they stream in (rows arrive one at a time, in order).
-    final class Fold: @unchecked Sendable {
-        var sources: [Source] = []
-        var sourceIndex: [String: Int32] = [:]
-        var campaigns: [UUID: (name: String, channel: String, supplier: String?)] = [:]
-        var opportunities: [OpportunityJourney] = []
-        var current: OpportunityJourney?
-        var currentAnchor = Date.distantPast
-        var currentOpened = Date.distantPast
-        var people: [UUID: [Int32]] = [:]
-        var failure: (any Error)?
+    /// A person's touches from their rollup row, in time order.
+    struct PersonTouches {
+        var milliseconds: [Int64] = []
+        var sources: [Int32] = []
+    }
 
-        func source(campaign: UUID?, side: String, channel: String) -> Int32 {
-            let key: String, source: Source
-            if let campaign, let known = campaigns[campaign] {
-                key = campaign.uuidString
-                source = Source(campaignID: campaign, name: known.name, channel: known.channel, supplier: known.supplier)
-            } else {
-                let channel = side == Side.sales.rawValue ? Channel.fieldSales.rawValue : channel
-                key = "channel:" + channel
-                source = Source(campaignID: nil, name: "(no campaign: \(channel.replacingOccurrences(of: "_", with: " ")))",
-                                channel: channel, supplier: nil)
+    /// Sources met while reading rollups: a token's source text (a campaign id, `field_sales` or a channel) is hashed
+    /// straight from the row's bytes, so a million tokens cost no string allocations; the text of each new source is
+    /// kept and compared, so a hash collision cannot merge two sources.
+    final class SourceTable {
+        var sources: [Source] = []
+        var campaigns: [UUID: (name: String, channel: String, supplier: String?)] = [:]
+        private var byHash: [UInt64: [(bytes: [UInt8], index: Int32)]] = [:]
+        private var byKey: [String: Int32] = [:]
+
+        func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            if let known = byHash[hash] {
+                for entry in known where entry.bytes.elementsEqual(bytes) { return entry.index }
             }
-            if let index = sourceIndex[key] { return index }
-            let index = Int32(sources.count)
-            sources.append(source)
-            sourceIndex[key] = index
+            let text = String(decoding: bytes, as: UTF8.self)
+            let index = resolve(text)
+            byHash[hash, default: []].append((Array(bytes), index))
             return index
         }
 
-        func finishCurrent(leadCreated: [UUID: Date]) {
-            guard var journey = current else { return }
-            var touches = journey.journey.touches
-            if !touches.isEmpty {
-                if let index = touches.lastIndex(where: { $0.at <= currentOpened }) { touches[index].isOpportunityCreation = true }
-                if let created = leadCreated[journey.opportunityID],
-                   let index = touches.lastIndex(where: { $0.at <= created }) {
-                    touches[index].isLeadCreation = true
+        private func resolve(_ text: String) -> Int32 {
+            let source: Source, key: String
+            if let id = UUID(uuidString: text) {
+                key = id.uuidString
+                if let known = campaigns[id] {
+                    source = Source(campaignID: id, name: known.name, channel: known.channel, supplier: known.supplier)
+                } else {  // cannot happen while the foreign key holds; counted, not dropped
+                    source = Source(campaignID: nil, name: "(no campaign: unknown)", channel: "unknown", supplier: nil)
+                }
+            } else {
+                key = "channel:" + text
+                source = Source(campaignID: nil, name: "(no campaign: \(text.replacingOccurrences(of: "_", with: " ")))",
+                                channel: text, supplier: nil)
+            }
+            if let known = byKey[key] { return known }
+            let index = Int32(sources.count)
+            sources.append(source)
+            byKey[key] = index
+            return index
+        }
+
+        /// Parses `<ms>,<source>;` tokens into touches sorted by time (ties by source text, so the order is the same
+        /// on both databases).
+        func parse(_ text: String) -> PersonTouches {
+            var touches: [(ms: Int64, source: Int32)] = []
+            var copy = text
+            copy.withUTF8 { bytes in
+                var position = 0
+                while position < bytes.count {
+                    var ms: Int64 = 0, negative = false
+                    if bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
+                    while position < bytes.count, bytes[position] != UInt8(ascii: ",") {
+                        ms = ms &* 10 &+ Int64(bytes[position] &- 48)
+                        position += 1
+                    }
+                    position += 1
+                    let start = position
+                    while position < bytes.count, bytes[position] != UInt8(ascii: ";") { position += 1 }
+                    let source = index(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+                    position += 1
+                    touches.append((negative ? -ms : ms, source))
                 }
             }
-            journey.journey.touches = touches
-            opportunities.append(journey)
-            current = nil
+            touches.sort { $0.ms != $1.ms ? $0.ms < $1.ms : sources[Int($0.source)].name < sources[Int($1.source)].name }
+            return PersonTouches(milliseconds: touches.map(\.ms), sources: touches.map(\.source))
         }
     }
 
-    public static func load(_ options: Options, on database: any Database) async throws -> JourneySet {
-        let sql = try Catalog.sqlDatabase(database)
-        let fold = Fold()
+    /// Every campaign's name, channel and supplier.
+    static func campaigns(_ sql: any SQLDatabase) async throws -> [UUID: (name: String, channel: String, supplier: String?)] {
+        var campaigns: [UUID: (name: String, channel: String, supplier: String?)] = [:]
         for row in try await sql.raw("SELECT id, name, channel, supplier FROM campaigns").all() {
-            fold.campaigns[try row.decode(column: "id", as: UUID.self)] = (
+            campaigns[try row.decode(column: "id", as: UUID.self)] = (
                 try row.decode(column: "name", as: String.self), try row.decode(column: "channel", as: String.self),
                 try row.decode(column: "supplier", as: String?.self))
         }
-        var leadCreated: [UUID: Date] = [:]
+        return campaigns
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Reads the journeys from `journey_rollups` (one row per person; see M0031) and the opportunities: a handful of
+    /// set-based queries whatever the number of touchpoints.
+    public static func load(_ options: Options, on database: any Database) async throws -> JourneySet {
+        let sql = try Catalog.sqlDatabase(database)
+        let table = SourceTable()
+        table.campaigns = try await campaigns(sql)
+        let epochMS = { (column: String) in SQLQueryString(M0031_AddJourneyRollups.epochMilliseconds(column, dialect: sql.dialect.name)) }
+        var leadCreated: [UUID: Int64] = [:]
         for row in try await sql.raw("""
-            SELECT opportunity_id, MIN(qualified_at) AS created FROM leads
+            SELECT opportunity_id, \(epochMS("MIN(qualified_at)")) AS created FROM leads
             WHERE opportunity_id IS NOT NULL AND qualified_at IS NOT NULL GROUP BY opportunity_id
             """).all() {
-            if let created = try row.decode(column: "created", as: Date?.self) {
-                leadCreated[try row.decode(column: "opportunity_id", as: UUID.self)] = created
-            }
+            leadCreated[try row.decode(column: "opportunity_id", as: UUID.self)] = try row.decode(column: "created", as: Int64.self)
         }
-        let created = leadCreated  // captured by the streaming closures
-        let lookback = TimeInterval(options.lookbackDays) * 86_400
-        let earliest = options.from.addingTimeInterval(-lookback)
         let anchor: SQLQueryString = options.basis == .pipeline ? "o.opened_at" : "o.closed_at"
         let chosen: SQLQueryString = options.basis == .pipeline
             ? "o.opened_at >= \(bind: options.from) AND o.opened_at < \(bind: options.to)"
             : "o.status = 'won' AND o.closed_at >= \(bind: options.from) AND o.closed_at < \(bind: options.to)"
-        let people: SQLQueryString = options.wholeAccount
-            ? "JOIN persons p ON p.account_id = o.account_id JOIN touchpoints t ON t.person_id = p.id"
-            : "JOIN contact_roles cr ON cr.opportunity_id = o.id JOIN touchpoints t ON t.person_id = cr.person_id"
-        // Converting journeys, one opportunity after the other, touches in time order; the lookback is applied
-        // per opportunity here (dates compare the same way on both databases; arithmetic on them does not).
-        try await sql.raw("""
-            SELECT o.id AS opportunity, o.amount_minor, o.currency, o.status, \(anchor) AS anchor, o.opened_at AS opened,
-                   t.occurred_at, t.campaign_id, t.side, t.channel
-            FROM opportunities o \(people)
-            WHERE \(chosen) AND t.occurred_at <= \(anchor) AND t.occurred_at >= \(bind: earliest)
-            ORDER BY o.id, t.occurred_at, t.id
-            """).run { row in
-            guard fold.failure == nil else { return }
-            do {
-                let opportunity = try row.decode(column: "opportunity", as: UUID.self)
-                if fold.current?.opportunityID != opportunity {
-                    fold.finishCurrent(leadCreated: created)
-                    let anchorDate = try row.decode(column: "anchor", as: Date.self)
-                    fold.currentAnchor = anchorDate
-                    fold.currentOpened = try row.decode(column: "opened", as: Date.self)
-                    fold.current = OpportunityJourney(
-                        opportunityID: opportunity, amountMinor: try row.decode(column: "amount_minor", as: Int64.self),
-                        currency: try row.decode(column: "currency", as: String.self),
-                        won: try row.decode(column: "status", as: String.self) == OpportunityStatus.won.rawValue,
-                        journey: TimedJourney(touches: [], conversions: 1, value: 0, convertedAt: anchorDate))
-                    fold.current!.journey.value = Double(fold.current!.amountMinor)
+        struct Chosen {
+            var id: UUID, amountMinor: Int64, currency: String, won: Bool, anchor: Date, anchorMS: Int64, openedMS: Int64
+            var members: [UUID] = []
+        }
+        var opportunities: [Chosen] = []
+        var position: [UUID: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT o.id, o.amount_minor, o.currency, o.status, \(anchor) AS anchor,
+                   \(epochMS(options.basis == .pipeline ? "o.opened_at" : "o.closed_at")) AS anchor_ms,
+                   \(epochMS("o.opened_at")) AS opened_ms
+            FROM opportunities o
+            WHERE \(chosen) ORDER BY o.id
+            """).all() {
+            let id = try row.decode(column: "id", as: UUID.self)
+            position[id] = opportunities.count
+            opportunities.append(Chosen(
+                id: id, amountMinor: try row.decode(column: "amount_minor", as: Int64.self),
+                currency: try row.decode(column: "currency", as: String.self),
+                won: try row.decode(column: "status", as: String.self) == OpportunityStatus.won.rawValue,
+                anchor: try row.decode(column: "anchor", as: Date.self), anchorMS: try row.decode(column: "anchor_ms", as: Int64.self),
+                openedMS: try row.decode(column: "opened_ms", as: Int64.self)))
+        }
+        // The people whose touches count for each opportunity: its contact roles, or everyone at its account.
+        let members: SQLQueryString = options.wholeAccount
+            ? "SELECT o.id AS opportunity_id, p.id AS person_id FROM opportunities o JOIN persons p ON p.account_id = o.account_id WHERE \(chosen)"
+            : "SELECT cr.opportunity_id, cr.person_id FROM opportunities o JOIN contact_roles cr ON cr.opportunity_id = o.id WHERE \(chosen)"
+        var converted = Set<UUID>()
+        for row in try await sql.raw(members).all() {
+            let person = try row.decode(column: "person_id", as: UUID.self)
+            guard let index = position[try row.decode(column: "opportunity_id", as: UUID.self)] else { continue }
+            if !opportunities[index].members.contains(person) { opportunities[index].members.append(person) }
+            converted.insert(person)
+        }
+        // Rollups: of the members only, or of everyone when the journeys that did not convert are wanted too.
+        let rollups: SQLQueryString = options.nonConverting
+            ? "SELECT person_id, touches FROM journey_rollups"
+            : "SELECT r.person_id, r.touches FROM journey_rollups r WHERE r.person_id IN (SELECT m.person_id FROM (\(members)) m)"
+        let lookback = Int64(options.lookbackDays) * 86_400_000
+        let windowStart = milliseconds(options.from) - lookback, windowEnd = milliseconds(options.to)
+        var touchesOf: [UUID: PersonTouches] = [:]
+        var nonConverting: [[Int32]] = []
+        for row in try await sql.raw(rollups).all() {
+            let person = try row.decode(column: "person_id", as: UUID.self)
+            let touches = table.parse(try row.decode(column: "touches", as: String.self))
+            if converted.contains(person) {
+                touchesOf[person] = touches
+            } else if options.nonConverting {
+                // Everyone else touched in the period (and its lookback): the journeys that did not convert.
+                let path = zip(touches.milliseconds, touches.sources).filter { $0.0 >= windowStart && $0.0 < windowEnd }.map(\.1)
+                if !path.isEmpty { nonConverting.append(path) }
+            }
+        }
+        // Each opportunity's journey: its people's touches in the lookback before the anchor, merged in time order.
+        var journeys: [OpportunityJourney] = []
+        journeys.reserveCapacity(opportunities.count)
+        for opportunity in opportunities {
+            let end = opportunity.anchorMS, start = end - lookback
+            var touches: [(ms: Int64, source: Int32)] = []
+            for person in opportunity.members {
+                guard let personal = touchesOf[person] else { continue }
+                for (ms, source) in zip(personal.milliseconds, personal.sources) where ms >= start && ms <= end {
+                    touches.append((ms, source))
                 }
-                let at = try row.decode(column: "occurred_at", as: Date.self)
-                guard at >= fold.currentAnchor.addingTimeInterval(-lookback) else { return }
-                let source = fold.source(campaign: try row.decode(column: "campaign_id", as: UUID?.self),
-                                         side: try row.decode(column: "side", as: String.self),
-                                         channel: try row.decode(column: "channel", as: String.self))
-                fold.current!.journey.touches.append(TimedTouch(channel: source, at: at))
-            } catch {
-                fold.failure = error
             }
-        }
-        fold.finishCurrent(leadCreated: created)
-        if let failure = fold.failure { throw failure }
-        guard options.nonConverting else {
-            return JourneySet(sources: fold.sources, opportunities: fold.opportunities, nonConverting: [])
-        }
-        // Everyone else touched in the period, in time order: the journeys that did not convert.
-        let converted: SQLQueryString = options.wholeAccount
-            ? """
-              SELECT p.id FROM opportunities o JOIN persons p ON p.account_id = o.account_id WHERE \(chosen)
-              """
-            : "SELECT cr.person_id FROM opportunities o JOIN contact_roles cr ON cr.opportunity_id = o.id WHERE \(chosen)"
-        try await sql.raw("""
-            SELECT t.person_id, t.campaign_id, t.side, t.channel FROM touchpoints t
-            WHERE t.occurred_at >= \(bind: earliest) AND t.occurred_at < \(bind: options.to)
-              AND t.person_id NOT IN (\(converted))
-            ORDER BY t.person_id, t.occurred_at, t.id
-            """).run { row in
-            guard fold.failure == nil else { return }
-            do {
-                let person = try row.decode(column: "person_id", as: UUID.self)
-                let source = fold.source(campaign: try row.decode(column: "campaign_id", as: UUID?.self),
-                                         side: try row.decode(column: "side", as: String.self),
-                                         channel: try row.decode(column: "channel", as: String.self))
-                fold.people[person, default: []].append(source)
-            } catch {
-                fold.failure = error
+            guard !touches.isEmpty else { continue }
+            touches.sort { $0.ms != $1.ms ? $0.ms < $1.ms : table.sources[Int($0.source)].name < table.sources[Int($1.source)].name }
+            var timed = touches.map { TimedTouch(channel: $0.source, at: Date(timeIntervalSince1970: Double($0.ms) / 1000)) }
+            if let index = touches.lastIndex(where: { $0.ms <= opportunity.openedMS }) { timed[index].isOpportunityCreation = true }
+            if let created = leadCreated[opportunity.id],
+               let index = touches.lastIndex(where: { $0.ms <= created }) {
+                timed[index].isLeadCreation = true
             }
+            journeys.append(OpportunityJourney(
+                opportunityID: opportunity.id, amountMinor: opportunity.amountMinor, currency: opportunity.currency,
+                won: opportunity.won,
+                journey: TimedJourney(touches: timed, conversions: 1, value: Double(opportunity.amountMinor),
+                                      convertedAt: opportunity.anchor)))
         }
-        if let failure = fold.failure { throw failure }
-        return JourneySet(sources: fold.sources, opportunities: fold.opportunities,
-                          nonConverting: fold.people.keys.sorted { $0.uuidString < $1.uuidString }.map { fold.people[$0]! })
+        return JourneySet(sources: table.sources, opportunities: journeys, nonConverting: nonConverting)
     }
 }

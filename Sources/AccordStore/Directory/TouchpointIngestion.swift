@@ -77,6 +77,9 @@ public enum TouchpointIngestion {
             ids.append(touch.id)
             fresh.append(touch)
         }
+        // In person order: each insert appends to the person's journey rollup (M0031), locking that row on PostgreSQL;
+        // batches that lock the same people in the same order cannot deadlock.
+        fresh.sort { $0.personID.uuidString < $1.personID.uuidString }
         try await BulkInsert.insert(fresh, using: RowSpecs.touchpoints, ignoringConflictsOn: "event_id", on: database)
         // A concurrent batch may have stored one of the new event ids first: report the stored id.
         let newEvents = Set(fresh.compactMap(\.eventID))

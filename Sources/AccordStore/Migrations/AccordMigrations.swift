@@ -33,6 +33,7 @@ public enum AccordMigrations {
         M0028_AddEmailPreferences(),
         M0029_AddLiveScores(),
         M0030_AddFeedback(),
+        M0031_AddJourneyRollups(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -44,6 +45,6 @@ public enum AccordMigrations {
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
         WebhookEndpointModel.schema, WebhookDeliveryModel.schema, FeedbackCodeModel.schema, LeadObjectionModel.schema,
-        DisputeModel.schema,
+        DisputeModel.schema, M0031_AddJourneyRollups.table,
     ]
 }
