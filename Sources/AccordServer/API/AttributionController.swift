@@ -126,18 +126,7 @@ struct AttributionController: RouteCollection {
         let model = parameters.models[0]
         let report = try await CampaignEconomicsData.report(model: model, by: parameters.by, options: parameters.options,
                                                             order: parameters.order, on: request.db)
-        if parameters.csv {
-            var text = "key,label,pipeline_minor,revenue_minor,opportunities,won_deals,cost_minor,currency,mqls,accepted_leads,roi,"
-                + "cost_per_mql,cost_per_accepted_lead,cost_per_won_deal\n"
-            func cell(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
-            for row in report.rows {
-                text += [CSVText.field(row.key), CSVText.field(row.label), cell(row.pipelineMinor), cell(row.revenueMinor),
-                         cell(row.opportunities), cell(row.wonDeals), "\(row.costMinor)", report.currency, "\(row.mqls)",
-                         "\(row.acceptedLeads)", cell(row.roi), cell(row.costPerMQL), cell(row.costPerAcceptedLead),
-                         cell(row.costPerWonDeal)].joined(separator: ",") + "\n"
-            }
-            return CSVText.response(text, filename: "campaign-economics-\(model.rawValue).csv")
-        }
+        if parameters.csv { return economicsCSV(report, model: model) }
         let items: [JSONValue] = report.rows.map { row in
             .object(["key": .string(row.key), "label": .string(row.label), "pipelineMinor": .number(row.pipelineMinor),
                      "revenueMinor": .number(row.revenueMinor), "opportunities": .number(row.opportunities),
@@ -150,14 +139,29 @@ struct AttributionController: RouteCollection {
                                  "currency": .string(report.currency), "items": .array(items)]))
     }
 
-    @Sendable static func influence(_ request: Request) async throws -> Response {
-        let parameters = try parameters(request, single: false)
-        var rows: [(AttributionModelID, CampaignEconomicsData.Influence)] = []
-        for model in parameters.models {
-            let report = try await CampaignEconomicsData.report(model: model, by: .campaign, options: parameters.options,
-                                                                order: parameters.order, on: request.db)
-            rows += report.influence.map { (model, $0) }
+    /// The economics as a CSV download (also the page's export).
+    static func economicsCSV(_ report: CampaignEconomicsData.Report, model: AttributionModelID) -> Response {
+        var text = "key,label,pipeline_minor,revenue_minor,opportunities,won_deals,cost_minor,currency,mqls,accepted_leads,roi,"
+            + "cost_per_mql,cost_per_accepted_lead,cost_per_won_deal\n"
+        func cell(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "" }
+        for row in report.rows {
+            text += [CSVText.field(row.key), CSVText.field(row.label), cell(row.pipelineMinor), cell(row.revenueMinor),
+                     cell(row.opportunities), cell(row.wonDeals), "\(row.costMinor)", report.currency, "\(row.mqls)",
+                     "\(row.acceptedLeads)", cell(row.roi), cell(row.costPerMQL), cell(row.costPerAcceptedLead),
+                     cell(row.costPerWonDeal)].joined(separator: ",") + "\n"
         }
+        return CSVText.response(text, filename: "campaign-economics-\(model.rawValue).csv")
+    }
+
+    @Sendable static func influence(_ request: Request) async throws -> Response {
+        try await influenceResponse(try parameters(request, single: false), on: request.db)
+    }
+
+    static func influenceResponse(_ parameters: Parameters, on database: any Database) async throws -> Response {
+        var rows: [(AttributionModelID, CampaignEconomicsData.Influence)] = []
+        let reports = try await CampaignEconomicsData.reports(models: parameters.models, by: .campaign,
+                                                              options: parameters.options, order: parameters.order, on: database)
+        for (model, report) in zip(parameters.models, reports) { rows += report.influence.map { (model, $0) } }
         if parameters.csv {
             var text = "opportunity_id,campaign_id,campaign,channel,model,share,amount_minor,currency\n"
             for (model, row) in rows {

@@ -30,12 +30,18 @@ public enum CampaignEconomicsData {
 
     public static func report(model: AttributionModelID, by grouping: Grouping, options: AttributionJourneys.Options,
                               order: Int = 1, on database: any Database) async throws -> Report {
+        try await reports(models: [model], by: grouping, options: options, order: order, on: database)[0]
+    }
+
+    /// The economics under several models, in the order given, from one read of the journeys.
+    public static func reports(models: [AttributionModelID], by grouping: Grouping, options: AttributionJourneys.Options,
+                               order: Int = 1, on database: any Database) async throws -> [Report] {
         var pipelineOptions = options, revenueOptions = options
         pipelineOptions.basis = .pipeline
         revenueOptions.basis = .revenue
         // Only the Markov chain uses the journeys that did not convert (Shapley's game counts conversions only).
-        pipelineOptions.nonConverting = model == .markov
-        revenueOptions.nonConverting = model == .markov
+        pipelineOptions.nonConverting = models.contains(.markov)
+        revenueOptions.nonConverting = models.contains(.markov)
         let pipeline = try await AttributionJourneys.load(pipelineOptions, on: database)
         let revenue = try await AttributionJourneys.load(revenueOptions, on: database)
         let sql = try Catalog.sqlDatabase(database)
@@ -65,7 +71,7 @@ public enum CampaignEconomicsData {
         for campaign in campaigns { _ = index(campaign) }
         let pipelineGroups = pipeline.sources.map(index), revenueGroups = revenue.sources.map(index)
         // Shares per journey, then the journeys re-keyed to groups.
-        func shares(_ set: AttributionJourneys.JourneySet) throws -> [[Int32: Double]] {
+        func shares(_ model: AttributionModelID, _ set: AttributionJourneys.JourneySet) throws -> [[Int32: Double]] {
             try JourneyShares.shares(model, journeys: set.opportunities.map(\.journey), nonConverting: set.nonConverting,
                                      channelCount: set.sources.count, order: order)
         }
@@ -76,9 +82,6 @@ public enum CampaignEconomicsData {
                 return CreditedJourney(shares: byGroup, amountMinor: journey.amountMinor, won: journey.won)
             }
         }
-        let pipelineShares = try shares(pipeline), revenueShares = try shares(revenue)
-        let pipelineCredit = credited(pipeline, pipelineShares, groupsOf: pipelineGroups)
-        let revenueCredit = credited(revenue, revenueShares, groupsOf: revenueGroups)
         // Costs of the period's months, MQLs and accepted leads, per campaign, then per group.
         var costs = [Int64](repeating: 0, count: groups.count), mqls = [Int](repeating: 0, count: groups.count)
         var accepted = [Int](repeating: 0, count: groups.count)
@@ -107,16 +110,20 @@ public enum CampaignEconomicsData {
         }
         let currencies = Dictionary(grouping: pipeline.opportunities + revenue.opportunities, by: \.currency).mapValues(\.count)
         let currency = currencies.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }?.key ?? "EUR"
-        var influence: [Influence] = []
-        for (journey, split) in zip(pipeline.opportunities, pipelineShares) {
-            for (source, share) in split.sorted(by: { $0.key < $1.key }) {
-                influence.append(Influence(opportunityID: journey.opportunityID, source: pipeline.sources[Int(source)],
-                                           share: share, amountMinor: share * Double(journey.amountMinor),
-                                           currency: journey.currency, won: journey.won))
+        return try models.map { model in
+            let pipelineShares = try shares(model, pipeline), revenueShares = try shares(model, revenue)
+            var influence: [Influence] = []
+            for (journey, split) in zip(pipeline.opportunities, pipelineShares) {
+                for (source, share) in split.sorted(by: { $0.key < $1.key }) {
+                    influence.append(Influence(opportunityID: journey.opportunityID, source: pipeline.sources[Int(source)],
+                                               share: share, amountMinor: share * Double(journey.amountMinor),
+                                               currency: journey.currency, won: journey.won))
+                }
             }
+            return Report(rows: CampaignEconomics.compute(
+                groups: groups, pipeline: credited(pipeline, pipelineShares, groupsOf: pipelineGroups),
+                revenue: credited(revenue, revenueShares, groupsOf: revenueGroups), costs: costs, mqls: mqls, accepted: accepted),
+                          currency: currency, influence: influence)
         }
-        return Report(rows: CampaignEconomics.compute(groups: groups, pipeline: pipelineCredit,
-                                                      revenue: revenueCredit, costs: costs, mqls: mqls, accepted: accepted),
-                      currency: currency, influence: influence)
     }
 }
