@@ -148,77 +148,110 @@ public enum AttributionJourneys {
     /// Reads the journeys from `journey_rollups` (one row per person; see M0031) and the opportunities: a handful of
     /// set-based queries whatever the number of touchpoints.
     public static func load(_ options: Options, on database: any Database) async throws -> JourneySet {
-        let sql = try Catalog.sqlDatabase(database)
-        let table = SourceTable()
-        table.campaigns = try await campaigns(sql)
-        let epochMS = { (column: String) in SQLQueryString(M0031_AddJourneyRollups.epochMilliseconds(column, dialect: sql.dialect.name)) }
-        var leadCreated: [UUID: Int64] = [:]
-        for row in try await sql.raw("""
-            SELECT opportunity_id, \(epochMS("MIN(qualified_at)")) AS created FROM leads
-            WHERE opportunity_id IS NOT NULL AND qualified_at IS NOT NULL GROUP BY opportunity_id
-            """).all() {
-            leadCreated[try row.decode(column: "opportunity_id", as: UUID.self)] = try row.decode(column: "created", as: Int64.self)
-        }
-        let anchor: SQLQueryString = options.basis == .pipeline ? "o.opened_at" : "o.closed_at"
-        let chosen: SQLQueryString = options.basis == .pipeline
-            ? "o.opened_at >= \(bind: options.from) AND o.opened_at < \(bind: options.to)"
-            : "o.status = 'won' AND o.closed_at >= \(bind: options.from) AND o.closed_at < \(bind: options.to)"
+        try await load([options.basis], options, on: database)[0]
+    }
+
+    /// The opportunities of one basis and the people whose touches count for each.
+    struct Basket {
         struct Chosen {
             var id: UUID, amountMinor: Int64, currency: String, won: Bool, anchor: Date, anchorMS: Int64, openedMS: Int64
             var members: [UUID] = []
         }
+
         var opportunities: [Chosen] = []
+        var converted = Set<UUID>()
+        /// The members' query, for reading only their rollups.
+        var members: SQLQueryString
+    }
+
+    static func basket(_ basis: Basis, _ options: Options, _ sql: any SQLDatabase) async throws -> Basket {
+        let epochMS = { (column: String) in SQLQueryString(M0031_AddJourneyRollups.epochMilliseconds(column, dialect: sql.dialect.name)) }
+        let anchor = basis == .pipeline ? "o.opened_at" : "o.closed_at"
+        let chosen: SQLQueryString = basis == .pipeline
+            ? "o.opened_at >= \(bind: options.from) AND o.opened_at < \(bind: options.to)"
+            : "o.status = 'won' AND o.closed_at >= \(bind: options.from) AND o.closed_at < \(bind: options.to)"
+        // The people whose touches count for each opportunity: its contact roles, or everyone at its account.
+        var basket = Basket(members: options.wholeAccount
+            ? "SELECT o.id AS opportunity_id, p.id AS person_id FROM opportunities o JOIN persons p ON p.account_id = o.account_id WHERE \(chosen)"
+            : "SELECT cr.opportunity_id, cr.person_id FROM opportunities o JOIN contact_roles cr ON cr.opportunity_id = o.id WHERE \(chosen)")
         var position: [UUID: Int] = [:]
         for row in try await sql.raw("""
-            SELECT o.id, o.amount_minor, o.currency, o.status, \(anchor) AS anchor,
-                   \(epochMS(options.basis == .pipeline ? "o.opened_at" : "o.closed_at")) AS anchor_ms,
+            SELECT o.id, o.amount_minor, o.currency, o.status, \(unsafeRaw: anchor) AS anchor, \(epochMS(anchor)) AS anchor_ms,
                    \(epochMS("o.opened_at")) AS opened_ms
-            FROM opportunities o
-            WHERE \(chosen) ORDER BY o.id
+            FROM opportunities o WHERE \(chosen) ORDER BY o.id
             """).all() {
             let id = try row.decode(column: "id", as: UUID.self)
-            position[id] = opportunities.count
-            opportunities.append(Chosen(
+            position[id] = basket.opportunities.count
+            basket.opportunities.append(Basket.Chosen(
                 id: id, amountMinor: try row.decode(column: "amount_minor", as: Int64.self),
                 currency: try row.decode(column: "currency", as: String.self),
                 won: try row.decode(column: "status", as: String.self) == OpportunityStatus.won.rawValue,
                 anchor: try row.decode(column: "anchor", as: Date.self), anchorMS: try row.decode(column: "anchor_ms", as: Int64.self),
                 openedMS: try row.decode(column: "opened_ms", as: Int64.self)))
         }
-        // The people whose touches count for each opportunity: its contact roles, or everyone at its account.
-        let members: SQLQueryString = options.wholeAccount
-            ? "SELECT o.id AS opportunity_id, p.id AS person_id FROM opportunities o JOIN persons p ON p.account_id = o.account_id WHERE \(chosen)"
-            : "SELECT cr.opportunity_id, cr.person_id FROM opportunities o JOIN contact_roles cr ON cr.opportunity_id = o.id WHERE \(chosen)"
-        var converted = Set<UUID>()
-        for row in try await sql.raw(members).all() {
+        for row in try await sql.raw(basket.members).all() {
             let person = try row.decode(column: "person_id", as: UUID.self)
             guard let index = position[try row.decode(column: "opportunity_id", as: UUID.self)] else { continue }
-            if !opportunities[index].members.contains(person) { opportunities[index].members.append(person) }
-            converted.insert(person)
+            if !basket.opportunities[index].members.contains(person) { basket.opportunities[index].members.append(person) }
+            basket.converted.insert(person)
         }
+        return basket
+    }
+
+    /// The journeys of several bases (pipeline and revenue) from one read of the rollups.
+    public static func load(_ bases: [Basis], _ options: Options, on database: any Database) async throws -> [JourneySet] {
+        let sql = try Catalog.sqlDatabase(database)
+        let table = SourceTable()
+        table.campaigns = try await campaigns(sql)
+        var leadCreated: [UUID: Int64] = [:]
+        for row in try await sql.raw("""
+            SELECT opportunity_id, \(unsafeRaw: M0031_AddJourneyRollups.epochMilliseconds("MIN(qualified_at)", dialect: sql.dialect.name)) AS created
+            FROM leads WHERE opportunity_id IS NOT NULL AND qualified_at IS NOT NULL GROUP BY opportunity_id
+            """).all() {
+            leadCreated[try row.decode(column: "opportunity_id", as: UUID.self)] = try row.decode(column: "created", as: Int64.self)
+        }
+        var baskets: [Basket] = []
+        for basis in bases { baskets.append(try await basket(basis, options, sql)) }
         // Rollups: of the members only, or of everyone when the journeys that did not convert are wanted too.
-        let rollups: SQLQueryString = options.nonConverting
-            ? "SELECT person_id, touches FROM journey_rollups"
-            : "SELECT r.person_id, r.touches FROM journey_rollups r WHERE r.person_id IN (SELECT m.person_id FROM (\(members)) m)"
+        var rollups: SQLQueryString = "SELECT person_id, touches FROM journey_rollups"
+        if !options.nonConverting {
+            rollups = "SELECT r.person_id, r.touches FROM journey_rollups r WHERE r.person_id IN ("
+            for (index, basket) in baskets.enumerated() {
+                rollups = rollups + (index > 0 ? " UNION " : "") + "SELECT m\(unsafeRaw: String(index)).person_id FROM (" + basket.members
+                    + ") m\(unsafeRaw: String(index))"
+            }
+            rollups = rollups + ")"
+        }
         let lookback = Int64(options.lookbackDays) * 86_400_000
         let windowStart = milliseconds(options.from) - lookback, windowEnd = milliseconds(options.to)
         var touchesOf: [UUID: PersonTouches] = [:]
-        var nonConverting: [[Int32]] = []
+        var readOrder: [UUID] = []  // (a dictionary's order changes from run to run; sums should not)
         for row in try await sql.raw(rollups).all() {
             let person = try row.decode(column: "person_id", as: UUID.self)
-            let touches = table.parse(try row.decode(column: "touches", as: String.self))
-            if converted.contains(person) {
-                touchesOf[person] = touches
-            } else if options.nonConverting {
-                // Everyone else touched in the period (and its lookback): the journeys that did not convert.
-                let path = zip(touches.milliseconds, touches.sources).filter { $0.0 >= windowStart && $0.0 < windowEnd }.map(\.1)
-                if !path.isEmpty { nonConverting.append(path) }
-            }
+            touchesOf[person] = table.parse(try row.decode(column: "touches", as: String.self))
+            readOrder.append(person)
         }
-        // Each opportunity's journey: its people's touches in the lookback before the anchor, merged in time order.
+        return baskets.map { basket in
+            // Everyone else touched in the period (and its lookback): the journeys that did not convert.
+            var nonConverting: [[Int32]] = []
+            if options.nonConverting {
+                for person in readOrder where !basket.converted.contains(person) {
+                    let touches = touchesOf[person]!
+                    let path = zip(touches.milliseconds, touches.sources).filter { $0.0 >= windowStart && $0.0 < windowEnd }.map(\.1)
+                    if !path.isEmpty { nonConverting.append(path) }
+                }
+            }
+            return JourneySet(sources: table.sources, opportunities: journeys(basket, touchesOf, leadCreated, lookback, table),
+                              nonConverting: nonConverting)
+        }
+    }
+
+    /// Each opportunity's journey: its people's touches in the lookback before the anchor, merged in time order.
+    static func journeys(_ basket: Basket, _ touchesOf: [UUID: PersonTouches], _ leadCreated: [UUID: Int64], _ lookback: Int64,
+                         _ table: SourceTable) -> [OpportunityJourney] {
         var journeys: [OpportunityJourney] = []
-        journeys.reserveCapacity(opportunities.count)
-        for opportunity in opportunities {
+        journeys.reserveCapacity(basket.opportunities.count)
+        for opportunity in basket.opportunities {
             let end = opportunity.anchorMS, start = end - lookback
             var touches: [(ms: Int64, source: Int32)] = []
             for person in opportunity.members {
@@ -241,6 +274,6 @@ public enum AttributionJourneys {
                 journey: TimedJourney(touches: timed, conversions: 1, value: Double(opportunity.amountMinor),
                                       convertedAt: opportunity.anchor)))
         }
-        return JourneySet(sources: table.sources, opportunities: journeys, nonConverting: nonConverting)
+        return journeys
     }
 }

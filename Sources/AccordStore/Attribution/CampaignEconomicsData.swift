@@ -36,14 +36,11 @@ public enum CampaignEconomicsData {
     /// The economics under several models, in the order given, from one read of the journeys.
     public static func reports(models: [AttributionModelID], by grouping: Grouping, options: AttributionJourneys.Options,
                                order: Int = 1, on database: any Database) async throws -> [Report] {
-        var pipelineOptions = options, revenueOptions = options
-        pipelineOptions.basis = .pipeline
-        revenueOptions.basis = .revenue
+        var options = options
         // Only the Markov chain uses the journeys that did not convert (Shapley's game counts conversions only).
-        pipelineOptions.nonConverting = models.contains(.markov)
-        revenueOptions.nonConverting = models.contains(.markov)
-        let pipeline = try await AttributionJourneys.load(pipelineOptions, on: database)
-        let revenue = try await AttributionJourneys.load(revenueOptions, on: database)
+        options.nonConverting = models.contains(.markov)
+        let sets = try await AttributionJourneys.load([.pipeline, .revenue], options, on: database)
+        let pipeline = sets[0], revenue = sets[1]
         let sql = try Catalog.sqlDatabase(database)
         // Every campaign is a row even without credit (its cost still counts).
         var campaigns: [AttributionJourneys.Source] = []
