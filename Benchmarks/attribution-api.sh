@@ -6,6 +6,7 @@
 #   Benchmarks/attribution-api.sh [SCALE]                 SQLite
 #   PG_URL=postgres://… Benchmarks/attribution-api.sh     also PostgreSQL: the database at PG_URL is emptied
 #                                                          (DROP SCHEMA public CASCADE) — give it a scratch one
+#   KEEP=1 SQLITE=path PG_URL=… Benchmarks/attribution-api.sh   time the requests on databases that hold a demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-20}
@@ -23,7 +24,7 @@ median() {  # url token → median seconds of five requests (after one warm-up)
 ms() { printf '%.0f' "$(echo "$1 * 1000" | bc -l)"; }
 run() {  # label
   local t0 t1; t0=$(date +%s.%N)
-  "$BIN" demo --scale "$SCALE" --as-of "$(date -u +%F)" >/dev/null 2>&1
+  [ -n "${KEEP:-}" ] || "$BIN" demo --scale "$SCALE" --as-of "$(date -u +%F)" >/dev/null 2>&1
   t1=$(date +%s.%N)
   local token; token=$("$BIN" token create --user admin@accord.example --name bench --scope read 2>/dev/null)
   "$BIN" serve --port "$PORT" --no-jobs >/dev/null 2>&1 &
@@ -41,10 +42,10 @@ run() {  # label
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 }
 echo "binary: $BIN; machine: $(nproc) cores, $(uname -m)"
-export ACCORD_DB="$WORK/demo.sqlite"
+export ACCORD_DB="${SQLITE:-$WORK/demo.sqlite}"
 run SQLite
 if [ -n "${PG_URL:-}" ]; then
-  psql "$PG_URL" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
+  [ -n "${KEEP:-}" ] || psql "$PG_URL" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
   unset ACCORD_DB
   export DATABASE_URL="$PG_URL"
   run PostgreSQL

@@ -7,6 +7,7 @@ import Foundation
 ///   accord-bench score                                       rule evaluations per second on one core
 ///   accord-bench handoff                                     SLA due times and routing decisions per second
 ///   accord-bench jobs --db URL [--jobs N --workers N --kill-one]  the job queue's exactly-once proof, jobs/s
+///   accord-bench attribution --db PATH|URL                   where a year of campaign economics spends its time
 /// Prints one JSON object; Benchmarks/run.sh compares it with the sqlite3 ceiling in the same run.
 @main
 enum AccordBench {
@@ -26,6 +27,10 @@ enum AccordBench {
         }
         if arguments.first == "due" {
             try await DueBench.run(Array(arguments.dropFirst()))
+            return
+        }
+        if arguments.first == "attribution" {
+            try await AttributionStoreBench.run(Array(arguments.dropFirst()))
             return
         }
         if arguments.first == "job-worker" {

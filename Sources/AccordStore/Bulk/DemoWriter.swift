@@ -57,7 +57,7 @@ public enum DemoWriter {
             try await step(company.persons, RowSpecs.persons)
             try await step(company.campaigns, RowSpecs.campaigns)
             try await step(costs, RowSpecs.campaignCosts)
-            try await step(company.touchpoints, RowSpecs.touchpoints)
+            try await M0031_AddJourneyRollups.bulkLoad(on: database) { _ in try await step(company.touchpoints, RowSpecs.touchpoints) }
             try await step(company.opportunities, RowSpecs.opportunities)
             try await step(company.contactRoles, RowSpecs.contactRoles)
             try await step(company.leads, RowSpecs.leads)

@@ -63,22 +63,26 @@ struct M0031_AddJourneyRollups: AsyncMigration {
         """
     }
 
-    static let sqlite: [String] = [
-        """
+    static let sqliteInsertTrigger = """
         CREATE TRIGGER journey_rollup_insert AFTER INSERT ON touchpoints BEGIN
             INSERT INTO journey_rollups (person_id, touches) VALUES (NEW.person_id, \(sqliteToken("NEW")))
             ON CONFLICT (person_id) DO UPDATE SET touches = journey_rollups.touches || excluded.touches;
         END
-        """,
+        """
+
+    static let sqliteBackfill = """
+        INSERT INTO journey_rollups (person_id, touches)
+            SELECT t.person_id, group_concat(\(sqliteToken("t")), '') FROM touchpoints t GROUP BY t.person_id
+        """
+
+    static let sqlite: [String] = [
+        sqliteInsertTrigger,
         "CREATE TRIGGER journey_rollup_delete AFTER DELETE ON touchpoints BEGIN \(sqliteRebuild("OLD.person_id")) END",
         """
         CREATE TRIGGER journey_rollup_update AFTER UPDATE OF person_id, campaign_id, side, channel, occurred_at
         ON touchpoints BEGIN \(sqliteRebuild("OLD.person_id")) \(sqliteRebuild("NEW.person_id")) END
         """,
-        """
-        INSERT INTO journey_rollups (person_id, touches)
-            SELECT t.person_id, group_concat(\(sqliteToken("t")), '') FROM touchpoints t GROUP BY t.person_id
-        """,
+        sqliteBackfill,
     ]
 
     // MARK: PostgreSQL
@@ -124,10 +128,25 @@ struct M0031_AddJourneyRollups: AsyncMigration {
         CREATE TRIGGER journey_rollup_change AFTER DELETE OR UPDATE OF person_id, campaign_id, side, channel, occurred_at
         ON touchpoints FOR EACH ROW EXECUTE FUNCTION journey_rollup_touchpoints()
         """,
-        """
+        postgresBackfill,
+    ]
+
+    static let postgresBackfill = """
         INSERT INTO journey_rollups (person_id, touches)
             SELECT t.person_id, string_agg(journey_rollup_token(t.occurred_at, t.campaign_id, t.side, t.channel), '')
             FROM touchpoints t GROUP BY t.person_id
-        """,
-    ]
+        """
+
+    /// Runs `body` (a bulk load of touchpoints) without the per-row insert trigger and rebuilds every rollup after
+    /// it with one grouped statement, inside the caller's transaction: a million demo touchpoints cost a few
+    /// seconds instead of a trigger call each.
+    static func bulkLoad(on database: any Database, _ body: (any Database) async throws -> Void) async throws {
+        let sql = try Catalog.sqlDatabase(database)
+        let sqlite = sql.dialect.name == "sqlite"
+        try await sql.raw(sqlite ? "DROP TRIGGER journey_rollup_insert" : "ALTER TABLE touchpoints DISABLE TRIGGER journey_rollup_insert").run()
+        try await body(database)
+        try await sql.raw(SQLQueryString(sqlite ? sqliteInsertTrigger : "ALTER TABLE touchpoints ENABLE TRIGGER journey_rollup_insert")).run()
+        try await sql.raw("DELETE FROM journey_rollups").run()
+        try await sql.raw(SQLQueryString(sqlite ? sqliteBackfill : postgresBackfill)).run()
+    }
 }
