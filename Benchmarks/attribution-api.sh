@@ -45,7 +45,7 @@ echo "binary: $BIN; machine: $(nproc) cores, $(uname -m)"
 export ACCORD_DB="${SQLITE:-$WORK/demo.sqlite}"
 run SQLite
 if [ -n "${PG_URL:-}" ]; then
-  [ -n "${KEEP:-}" ] || psql "$PG_URL" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
+  [ -n "${KEEP:-}" ] || PGOPTIONS='--client-min-messages=warning' psql "$PG_URL" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
   unset ACCORD_DB
   export DATABASE_URL="$PG_URL"
   run PostgreSQL
