@@ -6,7 +6,8 @@ import SQLKit
 ///
 /// `journey_rollups.touches` is a run of tokens `<epoch milliseconds>,<source>;` where the source is the touch's
 /// campaign id, else `field_sales` for a sales touch, else its channel. Triggers on `touchpoints` append a token on
-/// every insert (tokens are therefore in insertion order; readers sort them) and rebuild the person's row from
+/// every insert (on PostgreSQL once per statement and person, from the statement's transition table, in person
+/// order; tokens are in insertion order, readers sort them) and rebuild the person's row from
 /// `touchpoints` on every delete or update of the columns a token holds (also the deletes and updates that foreign
 /// keys cascade, as when a person is erased or a campaign deleted). Any writer (the API, batches, the demo, imports,
 /// raw SQL) keeps it right; `AttributionRollupTests` checks it against a rebuild from scratch on both databases.
@@ -33,6 +34,7 @@ struct M0031_AddJourneyRollups: AsyncMigration {
             try await sql.raw("DROP TRIGGER IF EXISTS journey_rollup_insert ON touchpoints").run()
             try await sql.raw("DROP TRIGGER IF EXISTS journey_rollup_change ON touchpoints").run()
             try await sql.raw("DROP FUNCTION IF EXISTS journey_rollup_touchpoints()").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS journey_rollup_inserted()").run()
             try await sql.raw("DROP FUNCTION IF EXISTS journey_rollup_rebuild(UUID)").run()
             try await sql.raw("DROP FUNCTION IF EXISTS journey_rollup_token(TIMESTAMPTZ, UUID, TEXT, TEXT)").run()
         }
@@ -104,14 +106,19 @@ struct M0031_AddJourneyRollups: AsyncMigration {
         $$
         """,
         """
+        CREATE FUNCTION journey_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO journey_rollups (person_id, touches)
+                SELECT i.person_id, string_agg(journey_rollup_token(i.occurred_at, i.campaign_id, i.side, i.channel), '')
+                FROM inserted i GROUP BY i.person_id ORDER BY i.person_id
+            ON CONFLICT (person_id) DO UPDATE SET touches = journey_rollups.touches || EXCLUDED.touches;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
         CREATE FUNCTION journey_rollup_touchpoints() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP = 'INSERT' THEN
-                INSERT INTO journey_rollups (person_id, touches)
-                VALUES (NEW.person_id, journey_rollup_token(NEW.occurred_at, NEW.campaign_id, NEW.side, NEW.channel))
-                ON CONFLICT (person_id) DO UPDATE SET touches = journey_rollups.touches || EXCLUDED.touches;
-                RETURN NULL;
-            END IF;
             PERFORM journey_rollup_rebuild(OLD.person_id);
             IF TG_OP = 'UPDATE' AND NEW.person_id <> OLD.person_id THEN
                 PERFORM journey_rollup_rebuild(NEW.person_id);
@@ -121,8 +128,8 @@ struct M0031_AddJourneyRollups: AsyncMigration {
         $$
         """,
         """
-        CREATE TRIGGER journey_rollup_insert AFTER INSERT ON touchpoints
-        FOR EACH ROW EXECUTE FUNCTION journey_rollup_touchpoints()
+        CREATE TRIGGER journey_rollup_insert AFTER INSERT ON touchpoints REFERENCING NEW TABLE AS inserted
+        FOR EACH STATEMENT EXECUTE FUNCTION journey_rollup_inserted()
         """,
         """
         CREATE TRIGGER journey_rollup_change AFTER DELETE OR UPDATE OF person_id, campaign_id, side, channel, occurred_at
