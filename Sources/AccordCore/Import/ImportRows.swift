@@ -1,0 +1,261 @@
+import Foundation
+
+/// How to read a slashed date such as 03/04/2025, which CRMs export in the user's locale.
+public enum SlashDateOrder: String, Vocabulary {
+    /// 03/04/2025 is March 4 (United States).
+    case mdy
+    /// 03/04/2025 is 3 April (most of Europe).
+    case dmy
+}
+
+/// Reads the dates CRM exports write: ISO 8601 dates and times (with or without a zone, milliseconds or `T`),
+/// epoch milliseconds (HubSpot's API exports), and slashed dates with an optional time. A slashed date whose day
+/// and month could be swapped (03/04/2025) is refused as ambiguous unless the order is given; one that cannot
+/// (13/04/2025) is read the only way it can be. Times without a zone are UTC.
+public struct ImportDateReader: Sendable {
+    public var order: SlashDateOrder?
+
+    public init(order: SlashDateOrder? = nil) {
+        self.order = order
+    }
+
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    public func read(_ raw: String) -> Result<Date, FieldError> {
+        let text = raw.trimmingWhitespace()
+        if let date = ISOTimestamp.parse(text) { return .success(date) }
+        if text.count >= 11, text.count <= 13, text.allSatisfy(\.isNumber), let ms = Double(text) {
+            return .success(Date(timeIntervalSince1970: ms / 1000))
+        }
+        // 2025-03-04, 2025-03-04 10:00[:00][.000], 2025-03-04T10:00:00.000+0000
+        if let match = text.wholeMatch(of: /(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?/) {
+            return make(Int(match.1)!, Int(match.2)!, Int(match.3)!, match.4.flatMap { Int($0) }, match.5.flatMap { Int($0) },
+                        match.6.flatMap { Int($0) }, zone: match.7.map(String.init), text)
+        }
+        // 03/04/2025, 3/4/2025 10:00, 3/4/2025 10:00 PM, 03.04.2025
+        if let match = text.wholeMatch(of: /(\d{1,2})[\/.](\d{1,2})[\/.](\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?/) {
+            let first = Int(match.1)!, second = Int(match.2)!
+            var hour = match.4.flatMap { Int($0) }
+            if let meridiem = match.7?.lowercased(), let value = hour {
+                guard (1...12).contains(value) else { return .failure(problem(text, "has an hour outside 1–12 before AM/PM")) }
+                hour = value % 12 + (meridiem == "pm" ? 12 : 0)
+            }
+            let order: SlashDateOrder
+            if let given = self.order {
+                order = given
+            } else if first > 12 && second <= 12 {
+                order = .dmy
+            } else if second > 12 && first <= 12 {
+                order = .mdy
+            } else if first == second {
+                order = .dmy  // both readings are the same day
+            } else {
+                return .failure(problem(text, "is ambiguous (day and month could be either way round); give --date-format dmy or --date-format mdy"))
+            }
+            let (month, day) = order == .mdy ? (first, second) : (second, first)
+            return make(Int(match.3)!, month, day, hour, match.5.flatMap { Int($0) }, match.6.flatMap { Int($0) }, zone: nil, text)
+        }
+        return .failure(problem(text, "is not a date (2025-03-04, 2025-03-04T10:00:00Z, 03/04/2025 or epoch milliseconds)"))
+    }
+
+    func problem(_ text: String, _ what: String) -> FieldError { FieldError(field: "", problem: "'\(text)' \(what)") }
+
+    func make(_ year: Int, _ month: Int, _ day: Int, _ hour: Int?, _ minute: Int?, _ second: Int?, zone: String?,
+              _ text: String) -> Result<Date, FieldError> {
+        var parts = DateComponents(year: year, month: month, day: day, hour: hour ?? 0, minute: minute ?? 0, second: second ?? 0)
+        parts.timeZone = TimeZone(identifier: "UTC")
+        guard (1...12).contains(month), (0...23).contains(hour ?? 0), (0...59).contains(minute ?? 0), (0...60).contains(second ?? 0),
+              let date = Self.utc.date(from: parts), Self.utc.component(.day, from: date) == day else {
+            return .failure(problem(text, "is not a real date"))
+        }
+        var offset = 0
+        if let zone, zone != "Z" {
+            let digits = zone.dropFirst().replacingOccurrences(of: ":", with: "")
+            offset = (Int(digits.prefix(2))! * 60 + Int(digits.suffix(2))!) * 60 * (zone.hasPrefix("-") ? -1 : 1)
+        }
+        return .success(date.addingTimeInterval(TimeInterval(-offset)))
+    }
+}
+
+/// Which Accord stage a CRM's lifecycle or lead-status value means. Defaults below, overridden by `--mapping`;
+/// a value neither knows is a problem with the row (reported with the value, never dropped).
+public struct LifecycleMap: Sendable {
+    public var overrides: [String: LeadStage?]
+
+    public init(overrides: [String: LeadStage?] = [:]) {
+        self.overrides = overrides
+    }
+
+    /// HubSpot's lifecycle stages (internal names; the UI's labels normalize to the same keys).
+    static let hubspot: [String: LeadStage?] = [
+        "subscriber": nil, "lead": .new, "marketingqualifiedlead": .mql, "salesqualifiedlead": .sql,
+        "opportunity": .opportunity, "customer": .won, "evangelist": .won, "other": nil,
+    ]
+    /// Salesforce's default Lead Status values.
+    static let salesforce: [String: LeadStage?] = [
+        "opennotcontacted": .mql, "workingcontacted": .sal, "closedconverted": .sql, "closednotconverted": .rejected,
+        "open": .mql, "contacted": .sal, "qualified": .sql, "unqualified": .rejected,
+    ]
+
+    public enum Outcome: Equatable, Sendable {
+        case stage(LeadStage?)
+        case unknown(String)
+    }
+
+    public func stage(_ raw: String, source: ImportSource) -> Outcome {
+        let key = HeaderCatalog.key(raw)
+        if let override = overrides[key] { return .stage(override) }
+        if let known = (source == .hubspot ? Self.hubspot : Self.salesforce)[key] { return .stage(known) }
+        return .unknown(raw)
+    }
+}
+
+/// A person read from a row: contact data, the account it names, and the lead stage its lifecycle means.
+public struct ImportedPerson: Sendable, Equatable {
+    public var externalID: String?
+    public var email: EmailAddress
+    public var firstName: String?
+    public var lastName: String?
+    public var title: String?
+    public var companyName: String?
+    public var accountExternalID: String?
+    /// nil: no lead (a subscriber, a plain contact); otherwise the stage of the person's lead.
+    public var stage: LeadStage?
+    public var optedOut: Bool?
+    public var createdAt: Date?
+}
+
+/// An account read from a row.
+public struct ImportedAccount: Sendable, Equatable {
+    public var externalID: String?
+    public var name: String
+    public var domain: String?
+    public var industry: String?
+    public var employees: Int?
+    public var country: String?
+    public var createdAt: Date?
+}
+
+public enum ImportedRecord: Sendable, Equatable {
+    case person(ImportedPerson)
+    case account(ImportedAccount)
+}
+
+/// A row read: its record, or every problem it has.
+public enum ImportedRow: Sendable, Equatable {
+    case record(ImportedRecord)
+    case problems([FieldError])
+}
+
+/// Turns one CSV row into a record, or into the list of its problems (each naming its column).
+public struct ImportRowReader: Sendable {
+    public var plan: ImportPlan
+    public var dates: ImportDateReader
+    public var lifecycle: LifecycleMap
+
+    public init(plan: ImportPlan, dates: ImportDateReader = ImportDateReader(), lifecycle: LifecycleMap = LifecycleMap()) {
+        self.plan = plan
+        self.dates = dates
+        self.lifecycle = lifecycle
+    }
+
+    /// External ids carry their source, so a Salesforce id and a HubSpot id never collide.
+    public static func externalID(_ raw: String, _ source: ImportSource) -> String { source.rawValue + ":" + raw }
+
+    public func read(_ values: [String]) -> ImportedRow {
+        var fields: [ImportField: (column: String, value: String)] = [:]
+        for (index, field) in plan.columns {
+            let value = index < values.count ? values[index].trimmingWhitespace() : ""
+            if !value.isEmpty { fields[field] = (plan.headers[index], value) }
+        }
+        var problems: [FieldError] = []
+        func text(_ field: ImportField, max: Int = 255) -> String? {
+            guard let (column, value) = fields[field] else { return nil }
+            if value.count > max { problems.append(FieldError(field: column, problem: "is longer than \(max) characters")); return nil }
+            return value
+        }
+        func date(_ field: ImportField) -> Date? {
+            guard let (column, value) = fields[field] else { return nil }
+            switch dates.read(value) {
+            case let .success(date): return date
+            case let .failure(error): problems.append(FieldError(field: column, problem: error.problem)); return nil
+            }
+        }
+        func flag(_ field: ImportField) -> Bool? {
+            guard let (column, value) = fields[field] else { return nil }
+            switch value.lowercased() {
+            case "true", "1", "yes", "y": return true
+            case "false", "0", "no", "n": return false
+            default: problems.append(FieldError(field: column, problem: "'\(value)' is not true or false")); return nil
+            }
+        }
+        let externalID = text(.externalID).map { Self.externalID($0, plan.source) }
+        let created = date(.createdAt)
+        switch plan.kind {
+        case .person:
+            var email: EmailAddress?
+            if let (column, value) = fields[.email] {
+                do { email = try EmailAddress(value) } catch { problems.append(FieldError(field: column, problem: error.problem)) }
+            } else {
+                let column = plan.columns.first { $0.value == .email }.map { plan.headers[$0.key] } ?? "email"
+                problems.append(FieldError(field: column, problem: "is required"))
+            }
+            let stage = self.stage(fields, converted: flag(.converted), into: &problems)
+            let person = ImportedPerson(externalID: externalID, email: email ?? (try! EmailAddress("x@x.invalid")),
+                                        firstName: text(.firstName), lastName: text(.lastName), title: text(.title),
+                                        companyName: text(.companyName), accountExternalID: text(.accountExternalID).map { Self.externalID($0, plan.source) },
+                                        stage: stage, optedOut: flag(.optedOut), createdAt: created)
+            return problems.isEmpty ? .record(.person(person)) : .problems(problems)
+        case .account:
+            let name = text(.name)
+            if name == nil && fields[.name] == nil {
+                let column = plan.columns.first { $0.value == .name }.map { plan.headers[$0.key] } ?? "name"
+                problems.append(FieldError(field: column, problem: "is required"))
+            }
+            var employees: Int?
+            if let (column, value) = fields[.employees] {
+                if let number = Int(value.replacingOccurrences(of: ",", with: "")), number >= 0 { employees = number } else {
+                    problems.append(FieldError(field: column, problem: "'\(value)' is not a whole number of employees"))
+                }
+            }
+            let domain = fields[.domain].map { Self.domain($0.value) } ?? fields[.website].map { Self.domain($0.value) }
+            let account = ImportedAccount(externalID: externalID, name: name ?? "", domain: domain ?? nil, industry: text(.industry),
+                                          employees: employees, country: text(.country), createdAt: created)
+            return problems.isEmpty ? .record(.account(account)) : .problems(problems)
+        }
+    }
+
+    /// The lead stage from the lifecycle stage, refined by the lead status (HubSpot's UNQUALIFIED rejects a lead;
+    /// Salesforce's status is the stage) and the converted flag (a converted Salesforce lead is at least `sql`).
+    func stage(_ fields: [ImportField: (column: String, value: String)], converted: Bool?,
+               into problems: inout [FieldError]) -> LeadStage? {
+        var stage: LeadStage?
+        for field in [ImportField.lifecycle, .leadStatus] {
+            guard let (column, value) = fields[field] else { continue }
+            if plan.source == .hubspot && field == .leadStatus {
+                if HeaderCatalog.key(value) == "unqualified", let current = stage, [.new, .mql].contains(current) { stage = .rejected }
+                continue
+            }
+            switch lifecycle.stage(value, source: plan.source) {
+            case let .stage(mapped): stage = mapped
+            case let .unknown(raw):
+                problems.append(FieldError(field: column, problem: "'\(raw)' is not a known \(field == .lifecycle ? "lifecycle stage" : "lead status"); map it to an Accord stage (or null) under \"stages\" in --mapping"))
+            }
+        }
+        if converted == true, stage == nil || [.new, .mql, .sal].contains(stage!) { stage = .sql }
+        return stage
+    }
+
+    /// `https://www.Acme.example/about` → `acme.example`.
+    static func domain(_ raw: String) -> String? {
+        var text = raw.lowercased()
+        for prefix in ["https://", "http://"] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+        if text.hasPrefix("www.") { text.removeFirst(4) }
+        text = String(text.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" })
+        return text.contains(".") ? text : nil
+    }
+}

@@ -1,0 +1,322 @@
+import AccordCore
+import CSV
+import FluentKit
+import Foundation
+
+/// `accord import`: a Salesforce or HubSpot export into Accord, safe by construction.
+/// - Rows stream from the file and are written a thousand at a time, all inside one transaction: either every
+///   valid row is written or (on any bad row, unless `skipInvalid`) nothing is.
+/// - People are matched on their external id, then on their normalized email; accounts on their external id,
+///   then their domain. Only fields the file fills are written, and only when they differ, so importing the same
+///   file again changes nothing.
+/// - `dryRun` does all of it and rolls back: the report says what would change.
+public enum CSVImporter {
+    public struct Options: Sendable {
+        public var source: ImportSource?
+        public var object: ImportObject?
+        public var mapping = ImportMapping()
+        public var dateOrder: SlashDateOrder?
+        public var dryRun = false
+        public var skipInvalid = false
+        /// Where rejected rows go with `skipInvalid` (their fields and a `reasons` column).
+        public var rejectsPath: String?
+
+        public init(source: ImportSource? = nil, object: ImportObject? = nil) {
+            self.source = source
+            self.object = object
+        }
+    }
+
+    public struct RowProblem: Sendable, Equatable {
+        public var row: Int
+        public var column: String
+        public var problem: String
+    }
+
+    public struct Report: Sendable {
+        public var source: ImportSource
+        public var object: ImportObject
+        public var encoding: String
+        public var delimiter: String
+        public var rows = 0
+        public var created = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var rejected = 0
+        public var leadsCreated = 0
+        public var leadsUpdated = 0
+        /// The first 100 problems (all are counted in `rejected`).
+        public var problems: [RowProblem] = []
+        /// Lifecycle or status values no mapping knows, with how many rows had them.
+        public var unknownValues: [String: Int] = [:]
+        public var unrecognizedHeaders: [String] = []
+        public var dryRun = false
+        /// True when the changes were kept (not a dry run, and no bad row stopped the import).
+        public var written = false
+    }
+
+    /// Thrown to roll the transaction back (bad rows without `skipInvalid`, or a dry run); carries the report.
+    struct RollBack: Error {
+        var report: Report
+    }
+
+    public static func run(file path: String, options: Options, actor: AuditActor, now: Date = Date(),
+                           on database: any Database) async throws -> Report {
+        let file = try CSVFile(path: path)
+        defer { file.close() }
+        let rows = try file.rows()
+        guard let header = try rows.next() else { throw ImportSetupError("\(path) is empty") }
+        let plan = try ImportPlan.make(headers: header.fields, source: options.source, object: options.object,
+                                       mapping: options.mapping)
+        var report = Report(source: plan.source, object: plan.object, encoding: file.encoding.rawValue,
+                            delimiter: file.delimiter == "\t" ? "tab" : String(file.delimiter))
+        report.unrecognizedHeaders = plan.unrecognized
+        report.dryRun = options.dryRun
+        let work = Run(plan: plan, options: options, rows: rows, report: report, now: now, actor: actor)
+        do {
+            try await database.writeTransaction { database in try await work.execute(on: database) }
+            work.report.written = true
+            return work.report
+        } catch let rollBack as RollBack {
+            return rollBack.report
+        }
+    }
+
+    /// One import's state (used by one task at a time, inside the transaction).
+    final class Run: @unchecked Sendable {
+        let reader: ImportRowReader
+        let options: Options
+        let rows: CSVFile.Rows
+        var report: Report
+        let now: Date
+        let actor: AuditActor
+        var rejects: CSVWriter?
+        var rejectsStream: OutputStream?
+        /// A row was bad and rows are not being skipped: nothing more is written, the rest is only checked.
+        var failed = false
+
+        init(plan: ImportPlan, options: Options, rows: CSVFile.Rows, report: Report, now: Date, actor: AuditActor) {
+            reader = ImportRowReader(plan: plan, dates: ImportDateReader(order: options.dateOrder),
+                                     lifecycle: LifecycleMap(overrides: options.mapping.stages))
+            self.options = options
+            self.rows = rows
+            self.report = report
+            self.now = now
+            self.actor = actor
+        }
+
+        func execute(on database: any Database) async throws {
+            if options.skipInvalid, let path = options.rejectsPath {
+                guard let stream = OutputStream(toFileAtPath: path, append: false) else {
+                    throw ImportSetupError("cannot write the rejects to \(path)")
+                }
+                rejectsStream = stream
+                rejects = try CSVWriter(stream: stream)
+                try rejects!.write(row: reader.plan.headers + ["reasons"])
+            }
+            defer { rejectsStream?.close() }
+            var chunk: [Row] = []
+            while let (number, fields) = try rows.next() {
+                report.rows += 1
+                switch reader.read(fields) {
+                case let .record(record):
+                    guard !failed else { continue }  // only checking the rest now
+                    chunk.append(Row(number: number, fields: fields, record: record))
+                    if chunk.count == 1_000 {
+                        try await write(chunk, on: database)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                case let .problems(problems):
+                    reject(number, fields, problems)
+                }
+            }
+            if !chunk.isEmpty && !failed { try await write(chunk, on: database) }
+            if failed || options.dryRun { throw RollBack(report: report) }
+            try await AuditTrail.record(actor, entity: "import", id: TimeOrderedID.make(), action: "import", changes: [:],
+                                        reason: "\(report.source.rawValue) \(report.object.rawValue): \(report.created) created, "
+                                            + "\(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected",
+                                        at: now, on: database)
+        }
+
+        struct Row {
+            var number: Int
+            var fields: [String]
+            var record: ImportedRecord
+        }
+
+        func reject(_ number: Int, _ fields: [String], _ problems: [FieldError]) {
+            report.rejected += 1
+            if !options.skipInvalid { failed = true }
+            for problem in problems {
+                if report.problems.count < 100 { report.problems.append(RowProblem(row: number, column: problem.field, problem: problem.problem)) }
+                if problem.problem.contains("not a known") {
+                    let value = problem.problem.split(separator: "'").dropFirst().first.map(String.init) ?? "?"
+                    report.unknownValues[value, default: 0] += 1
+                }
+            }
+            try? rejects?.write(row: fields + [problems.map { "\($0.field): \($0.problem)" }.joined(separator: "; ")])
+        }
+
+        func write(_ chunk: [Row], on database: any Database) async throws {
+            switch reader.plan.kind {
+            case .account:
+                try await writeAccounts(chunk.compactMap { if case let .account(account) = $0.record { account } else { nil } }, on: database)
+            case .person:
+                try await writePersons(chunk.compactMap { if case let .person(person) = $0.record { ($0, person) } else { nil } }, on: database)
+            }
+        }
+
+        /// Sets a field when the file has a value that differs; says whether it did.
+        func assign<T: Equatable>(_ current: inout T?, _ value: T?) -> Bool {
+            guard let value, current != value else { return false }
+            current = value
+            return true
+        }
+
+        func writeAccounts(_ accounts: [ImportedAccount], on database: any Database) async throws {
+            let externalIDs = accounts.compactMap(\.externalID), domains = accounts.compactMap(\.domain)
+            var byExternal: [String: AccountModel] = [:], byDomain: [String: AccountModel] = [:]
+            if !externalIDs.isEmpty {
+                for model in try await AccountModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
+                    byExternal[model.externalID!] = model
+                }
+            }
+            if !domains.isEmpty {
+                for model in try await AccountModel.query(on: database).filter(\.$domain ~~ domains).all() { byDomain[model.domain!] = model }
+            }
+            for account in accounts {
+                let existing = account.externalID.flatMap { byExternal[$0] } ?? account.domain.flatMap { byDomain[$0] }
+                let model = existing ?? AccountModel(name: account.name)
+                var changed = false
+                var name: String? = model.name
+                changed = assign(&name, account.name) || changed
+                model.name = name!
+                var domain = model.domain, industry = model.industry, employees = model.employeeCount, country = model.country
+                changed = assign(&domain, account.domain) || changed
+                changed = assign(&industry, account.industry) || changed
+                changed = assign(&employees, account.employees) || changed
+                changed = assign(&country, account.country) || changed
+                model.domain = domain
+                model.industry = industry
+                model.employeeCount = employees
+                model.country = country
+                if model.externalID == nil, let external = account.externalID {
+                    model.externalID = external
+                    changed = true
+                }
+                if existing == nil {
+                    try await model.create(on: database)
+                    report.created += 1
+                } else if changed {
+                    try await model.update(on: database)
+                    report.updated += 1
+                } else {
+                    report.unchanged += 1
+                }
+                if let external = model.externalID { byExternal[external] = model }
+                if let domain = model.domain { byDomain[domain] = model }
+            }
+        }
+
+        func writePersons(_ rows: [(row: Row, person: ImportedPerson)], on database: any Database) async throws {
+            let externalIDs = rows.compactMap(\.person.externalID), emails = Array(Set(rows.map(\.person.email.value)))
+            var byExternal: [String: PersonModel] = [:], byEmail: [String: PersonModel] = [:]
+            if !externalIDs.isEmpty {
+                for model in try await PersonModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
+                    byExternal[model.externalID!] = model
+                }
+            }
+            for model in try await PersonModel.query(on: database).filter(\.$email ~~ emails).all() { byEmail[model.email] = model }
+            // Accounts named by id in the file, then by email domain for new people without one.
+            var accounts: [String: UUID] = [:]
+            let named = Array(Set(rows.compactMap(\.person.accountExternalID)))
+            if !named.isEmpty {
+                for model in try await AccountModel.query(on: database).filter(\.$externalID ~~ named).all() {
+                    accounts[model.externalID!] = model.id
+                }
+            }
+            let byDomain = try await AccountMatcher.accounts(forEmails: Set(rows.map(\.person.email)), on: database)
+            var staged: [(PersonModel, ImportedPerson)] = []
+            for (row, person) in rows where !failed {
+                if let named = person.accountExternalID, accounts[named] == nil {
+                    let column = reader.plan.columns.first { $0.value == .accountExternalID }.map { reader.plan.headers[$0.key] } ?? "account"
+                    reject(row.number, row.fields, [FieldError(field: column, problem: "no account has the id '\(named.split(separator: ":", maxSplits: 1).last ?? "")'; import the accounts file first")])
+                    continue
+                }
+                let existing = person.externalID.flatMap { byExternal[$0] } ?? byEmail[person.email.value]
+                let model = existing ?? PersonModel(email: person.email.value)
+                var changed = false
+                var email: String? = model.email, first = model.firstName, last = model.lastName, title = model.title
+                var optedOut: Bool? = model.optedOut
+                if existing != nil, email != person.email.value, let owner = byEmail[person.email.value], owner.id != model.id {
+                    let column = reader.plan.columns.first { $0.value == .email }.map { reader.plan.headers[$0.key] } ?? "email"
+                    reject(row.number, row.fields, [FieldError(field: column, problem: "\(person.email.value) already belongs to another person")])
+                    continue
+                }
+                changed = assign(&email, person.email.value) || changed
+                changed = assign(&first, person.firstName) || changed
+                changed = assign(&last, person.lastName) || changed
+                changed = assign(&title, person.title) || changed
+                changed = assign(&optedOut, person.optedOut) || changed
+                model.email = email!
+                model.firstName = first
+                model.lastName = last
+                model.title = title
+                model.optedOut = optedOut ?? false
+                var account = model.$account.id
+                if let named = person.accountExternalID {
+                    changed = assign(&account, accounts[named]) || changed
+                } else if existing == nil {
+                    account = byDomain[person.email]
+                }
+                model.$account.id = account
+                if model.externalID == nil, let external = person.externalID {
+                    model.externalID = external
+                    changed = true
+                }
+                if existing == nil {
+                    model.source = "import:" + reader.plan.source.rawValue
+                    try await model.create(on: database)
+                    report.created += 1
+                } else if changed {
+                    try await model.update(on: database)
+                    report.updated += 1
+                } else {
+                    report.unchanged += 1
+                }
+                if let external = model.externalID { byExternal[external] = model }
+                byEmail[model.email] = model
+                if person.stage != nil { staged.append((model, person)) }
+            }
+            try await writeLeads(staged, on: database)
+        }
+
+        /// Each person with a lifecycle stage has a lead in that stage: their latest lead is moved there when it
+        /// differs, or a lead is created (dated by the CRM's create date).
+        func writeLeads(_ people: [(PersonModel, ImportedPerson)], on database: any Database) async throws {
+            guard !people.isEmpty else { return }
+            let ids = people.compactMap { $0.0.id }
+            var latest: [UUID: LeadModel] = [:]
+            for lead in try await LeadModel.query(on: database).filter(\.$person.$id ~~ ids).sort(\.$createdAt).all() {
+                latest[lead.$person.id] = lead
+            }
+            for (model, person) in people {
+                guard let stage = person.stage, let id = model.id else { continue }
+                if let lead = latest[id] {
+                    if lead.stage != stage.rawValue {
+                        lead.stage = stage.rawValue
+                        lead.stageChangedAt = now
+                        try await lead.update(on: database)
+                        report.leadsUpdated += 1
+                    }
+                } else {
+                    let lead = LeadModel(personID: id, accountID: model.$account.id, stage: stage,
+                                         stageChangedAt: person.createdAt ?? now)
+                    try await lead.create(on: database)
+                    latest[id] = lead
+                    report.leadsCreated += 1
+                }
+            }
+        }
+    }
+}
