@@ -150,7 +150,7 @@ public enum CSVImporter {
             for problem in problems {
                 if report.problems.count < 100 { report.problems.append(RowProblem(row: number, column: problem.field, problem: problem.problem)) }
                 if problem.problem.contains("not a known") {
-                    let value = problem.problem.split(separator: "'").dropFirst().first.map(String.init) ?? "?"
+                    let value = problem.problem.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? "?"
                     report.unknownValues[value, default: 0] += 1
                 }
             }

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import AccordCore
+
+/// Recognising CRM exports by their headers, reading their dates and lifecycle values, and naming every problem.
+@Suite struct ImportTests {
+    @Test("Salesforce and HubSpot files are told apart by their headers, API names or labels")
+    func detection() throws {
+        let salesforceLeads = try ImportPlan.make(headers: ["Id", "FirstName", "LastName", "Email", "Company", "Status", "IsConverted"],
+                                                  source: nil, object: nil)
+        #expect(salesforceLeads.source == .salesforce && salesforceLeads.object == .leads)
+        let contacts = try ImportPlan.make(headers: ["Contact ID", "First Name", "Last Name", "Email", "Account ID"], source: nil, object: nil)
+        #expect(contacts.source == .salesforce && contacts.object == .contacts)
+        let hubspot = try ImportPlan.make(headers: ["Record ID", "First Name", "Email", "Lifecycle Stage", "Notes"], source: nil, object: nil)
+        #expect(hubspot.source == .hubspot && hubspot.object == .contacts)
+        #expect(hubspot.unrecognized == ["Notes"])
+        let names = try ImportPlan.make(headers: ["hs_object_id", "email", "lifecyclestage", "hs_lead_status", "createdate"], source: nil, object: nil)
+        #expect(names.source == .hubspot && names.columns.values.contains(.lifecycle))
+        let companies = try ImportPlan.make(headers: ["Record ID", "Company name", "Company Domain Name"], source: nil, object: nil)
+        #expect(companies.object == .companies)
+        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Name", "Value"], source: nil, object: nil) }
+        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "Name"], source: .salesforce, object: .campaigns) }
+        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "Contact ID", "Email"], source: .salesforce, object: .contacts) }
+        let mapped = try ImportPlan.make(headers: ["Id", "Contact ID", "E-Mail-Adresse"], source: .salesforce, object: .contacts,
+                                         mapping: ImportMapping(columns: [HeaderCatalog.key("Contact ID"): .ignore, HeaderCatalog.key("E-Mail-Adresse"): .email]))
+        #expect(mapped.columns == [0: .externalID, 2: .email])
+    }
+
+    @Test("dates: ISO forms, epoch milliseconds, slashes read the only way they can; ambiguous ones refused unless ordered")
+    func dates() {
+        let reader = ImportDateReader()
+        func day(_ text: String, _ reader: ImportDateReader = ImportDateReader()) -> String? {
+            if case let .success(date) = reader.read(text) { return ISOTimestamp.format(date) }
+            return nil
+        }
+        #expect(day("2025-03-04") == "2025-03-04T00:00:00.000Z")
+        #expect(day("2025-03-04T10:00:00.000Z") == "2025-03-04T10:00:00.000Z")
+        #expect(day("2025-03-04T10:00:00.000+0100") == "2025-03-04T09:00:00.000Z")
+        #expect(day("2025-03-04 10:05") == "2025-03-04T10:05:00.000Z")
+        #expect(day("1741082400000") == "2025-03-04T10:00:00.000Z")
+        #expect(day("13/04/2025") == "2025-04-13T00:00:00.000Z")
+        #expect(day("4/13/2025 2:30 PM") == "2025-04-13T14:30:00.000Z")
+        #expect(day("03/04/2025") == nil)
+        if case let .failure(error) = reader.read("03/04/2025") { #expect(error.problem.contains("ambiguous")) }
+        #expect(day("03/04/2025", ImportDateReader(order: .dmy)) == "2025-04-03T00:00:00.000Z")
+        #expect(day("03/04/2025", ImportDateReader(order: .mdy)) == "2025-03-04T00:00:00.000Z")
+        #expect(day("05/05/2025") == "2025-05-05T00:00:00.000Z")
+        #expect(day("2025-02-30") == nil)
+        #expect(day("yesterday") == nil)
+    }
+
+    @Test("lifecycle: HubSpot stages and Salesforce statuses map to lead stages; unknown values are problems, never dropped")
+    func lifecycle() throws {
+        let plan = try ImportPlan.make(headers: ["Record ID", "Email", "Lifecycle Stage", "Lead Status"], source: .hubspot, object: .contacts)
+        let reader = ImportRowReader(plan: plan)
+        func stage(_ values: [String]) -> LeadStage?? {
+            if case let .record(.person(person)) = reader.read(values) { return .some(person.stage) }
+            return nil
+        }
+        #expect(stage(["1", "a@x.example", "marketingqualifiedlead", ""]) == .some(.mql))
+        #expect(stage(["1", "a@x.example", "Sales Qualified Lead", ""]) == .some(.sql))
+        #expect(stage(["1", "a@x.example", "subscriber", ""]) == .some(nil))
+        #expect(stage(["1", "a@x.example", "lead", "UNQUALIFIED"]) == .some(.rejected))
+        guard case let .problems(problems) = reader.read(["1", "a@x.example", "nurture", ""]) else { Issue.record("accepted"); return }
+        #expect(problems.map(\.field) == ["Lifecycle Stage"] && problems[0].problem.contains("'nurture'"))
+        let mapped = ImportRowReader(plan: plan, lifecycle: LifecycleMap(overrides: ["nurture": .new]))
+        if case let .record(.person(person)) = mapped.read(["1", "a@x.example", "Nurture", ""]) { #expect(person.stage == .new) } else {
+            Issue.record("the mapping was not used")
+        }
+        let salesforce = ImportRowReader(plan: try ImportPlan.make(headers: ["Id", "Email", "Status", "IsConverted"], source: .salesforce, object: .leads))
+        if case let .record(.person(person)) = salesforce.read(["00Q1", "b@y.example", "Working - Contacted", "true"]) {
+            #expect(person.stage == .sql && person.externalID == "salesforce:00Q1")
+        } else {
+            Issue.record("a converted lead was refused")
+        }
+    }
+
+    @Test("every problem of a row is named by its column")
+    func problems() throws {
+        let plan = try ImportPlan.make(headers: ["Id", "Email", "CreatedDate", "HasOptedOutOfEmail"], source: .salesforce, object: .contacts)
+        guard case let .problems(problems) = ImportRowReader(plan: plan).read(["003", "not-an-email", "03/04/2025", "maybe"]) else {
+            Issue.record("accepted"); return
+        }
+        #expect(Set(problems.map(\.field)) == ["Email", "CreatedDate", "HasOptedOutOfEmail"])
+    }
+
+    @Test("mapping files: columns and stages, every bad entry named")
+    func mappingFile() throws {
+        let mapping = try ImportMapping.parse(Data(#"{"columns": {"Mail": "email"}, "stages": {"Nurture": "new", "other": null}}"#.utf8))
+        #expect(mapping.columns["mail"] == .email && mapping.stages["nurture"] == .some(.new) && mapping.stages["other"] == .some(nil))
+        let fields = Self.problemFields { try ImportMapping.parse(Data(#"{"columns": {"Mail": "e-mail"}, "stages": {"x": "hot"}, "extra": 1}"#.utf8)) }
+        #expect(Set(fields) == ["mapping.columns.Mail", "mapping.stages.x", "mapping.extra"])
+    }
+
+    /// The fields a validation error names (empty when the call succeeded or failed otherwise).
+    static func problemFields(_ body: () throws -> ImportMapping) -> [String] {
+        do {
+            _ = try body()
+        } catch {
+            if case let AccordError.validation(problems)? = error as? AccordError { return problems.map(\.field) }
+        }
+        return []
+    }
+}

@@ -1,0 +1,37 @@
+import AccordCore
+import Foundation
+import Testing
+
+/// `accord import` from the command line: a summary on standard output, every bad row on standard error with exit
+/// status 2 and nothing written; bad flags exit 2 naming the flag.
+@Suite struct ImportCommandTests {
+    @Test("import, re-import, a bad file refused whole, bad flags named")
+    func importCommand() throws {
+        let folder = try Accord.temporaryFolder()
+        let database = ["ACCORD_DB": folder + "/accord.sqlite"]
+        let good = folder + "/contacts.csv", bad = folder + "/bad.csv"
+        try "Record ID,Email,Lifecycle Stage\n1,ann@acme.example,marketingqualifiedlead\n2,bob@acme.example,subscriber\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        try "Record ID,Email,Lifecycle Stage\n3,cat@acme.example,lead\n4,broken,lead\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        // act and check
+        let first = try Accord.run(["import", good], environment: database)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Imported: hubspot contacts") && first.stdout.contains("2 new"))
+        #expect(first.stdout.contains("leads from lifecycle stages: 1 new"))
+        let again = try Accord.run(["import", good], environment: database)
+        #expect(again.status == 0 && again.stdout.contains("0 new, 0 updated, 2 unchanged"))
+        let refused = try Accord.run(["import", bad], environment: database)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("row 3, Email: must look like name@example.com"))
+        #expect(refused.stderr.contains("nothing was imported"))
+        let after = try Accord.run(["import", bad, "--dry-run", "--skip-invalid", "--rejects", folder + "/rejects.csv"],
+                                             environment: database)
+        #expect(after.status == 0 && after.stdout.contains("Dry run") && after.stdout.contains("1 new") && after.stdout.contains("1 rejected"))
+        let flags = try Accord.run(["import", good, "--source", "pipedrive"], environment: database)
+        #expect(flags.status == 2 && flags.stderr.contains("--source"))
+        let lonely = try Accord.run(["import", good, "--skip-invalid"], environment: database)
+        #expect(lonely.status == 2 && lonely.stderr.contains("--rejects"))
+        let unknown = try Accord.run(["import", folder + "/missing.csv"], environment: database)
+        #expect(unknown.status == 2 && unknown.stderr.contains("cannot read"))
+    }
+}
