@@ -258,10 +258,32 @@ def test_feedback_loop_on_the_lead_page(driver, base):
     driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "quality.png"))
 
 
+def test_marketer_compares_attribution_models(driver, base):
+    # Marketing picks a model and a grouping on the attribution page; every model is drawn side by side.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.get(base + "/attribution")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Attribution"
+    Select(driver.find_element(By.ID, "model")).select_by_value("markov")
+    Select(driver.find_element(By.ID, "by")).select_by_value("channel")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
+    assert "model=markov" in driver.current_url and "by=channel" in driver.current_url
+    chart = driver.find_element(By.CSS_SELECTOR, "svg#pipeline-by-model")
+    series = {element.get_attribute("class") for element in chart.find_elements(By.CSS_SELECTOR, "rect")}
+    assert {f"series-{index}" for index in range(8)} <= series, series
+    assert "Markov (data-driven)" in chart.get_attribute("textContent")
+    assert chart.find_element(By.TAG_NAME, "desc").get_attribute("textContent").strip(), "a text alternative"
+    assert "Markov (data-driven)" in driver.find_element(By.CSS_SELECTOR, "#economics caption").text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#economics tbody tr")) >= 3
+    export = driver.find_element(By.CSS_SELECTOR, "a[href^='/attribution/export']").get_attribute("href")
+    assert "model=markov" in export
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "attribution.png"))
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
-         test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page]
+         test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models]
 
 
 def main():

@@ -12,7 +12,20 @@ enum ModelComparisonChart {
     }
 
     static func svg(id: String, title: String, series: [String], groups: [Group], format: (Double) -> String) -> String {
-        let barHeight = 9.0, gap = 10.0, labelWidth = 220.0, plotWidth = 420.0, top = 34.0 + 18.0
+        let barHeight = 9.0, gap = 10.0, labelWidth = 220.0, plotWidth = 420.0, width = labelWidth + plotWidth + 90
+        // The legend wraps onto as many rows as it needs (about 7.5 px per character at 12 px).
+        var legend: [(x: Double, y: Double, name: String)] = []
+        var legendX = 0.0, legendY = 28.0
+        for name in series {
+            let entry = 22 + Double(name.count) * 7.5
+            if legendX > 0 && legendX + entry > width {
+                legendX = 0
+                legendY += 16
+            }
+            legend.append((legendX, legendY, name))
+            legendX += entry
+        }
+        let top = legendY + 24
         let groupHeight = barHeight * Double(series.count) + gap
         let height = top + groupHeight * Double(max(groups.count, 1)) + 24
         let largest = max(groups.flatMap(\.values).max() ?? 0, 1e-9)
@@ -20,17 +33,15 @@ enum ModelComparisonChart {
             group.label + ": " + zip(series, group.values).map { "\($0) \(format($1))" }.joined(separator: ", ")
         }.joined(separator: ". ")
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(labelWidth + plotWidth + 90)) \(Int(height))" \
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" \
             role="img" aria-labelledby="\(id)-title \(id)-desc" class="chart models" id="\(id)">
             <title id="\(id)-title">\(BacktestChart.escape(title))</title>
             <desc id="\(id)-desc">\(BacktestChart.escape(summary.isEmpty ? "No data" : summary))</desc>
             <text x="0" y="18" class="chart-title">\(BacktestChart.escape(title))</text>
             """
-        var legendX = 0.0
-        for (index, name) in series.enumerated() {
-            svg += "<rect x=\"\(legendX)\" y=\"28\" width=\"10\" height=\"10\" class=\"series-\(index % 8)\"/>"
-            svg += "<text x=\"\(legendX + 14)\" y=\"37\" class=\"axis\">\(BacktestChart.escape(name))</text>"
-            legendX += 18 + Double(name.count) * 7
+        for (index, entry) in legend.enumerated() {
+            svg += "<rect x=\"\(entry.x)\" y=\"\(entry.y)\" width=\"10\" height=\"10\" class=\"series-\(index % 8)\"/>"
+            svg += "<text x=\"\(entry.x + 14)\" y=\"\(entry.y + 9)\" class=\"axis\">\(BacktestChart.escape(entry.name))</text>"
         }
         for (index, group) in groups.enumerated() {
             let y = top + groupHeight * Double(index)
