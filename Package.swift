@@ -60,6 +60,7 @@ let package = Package(
                 "AccordStore",
                 "AccordCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .executableTarget(

@@ -34,4 +34,39 @@ import Testing
         let unknown = try Accord.run(["import", folder + "/missing.csv"], environment: database)
         #expect(unknown.status == 2 && unknown.stderr.contains("cannot read"))
     }
+
+    @Test("export writes CRM files that import back unchanged, and into an empty Accord as the same records")
+    func exportCommand() throws {
+        let folder = try Accord.temporaryFolder()
+        let source = ["ACCORD_DB": folder + "/source.sqlite"], target = ["ACCORD_DB": folder + "/target.sqlite"]
+        #expect(try Accord.run(["demo", "--scale", "0.05"], environment: source).status == 0)
+        let files = [("accounts", "salesforce"), ("contacts", "salesforce"), ("leads", "salesforce"), ("companies", "hubspot"),
+                     ("contacts", "hubspot")]
+        for (entity, format) in files {
+            let path = "\(folder)/\(format)-\(entity).csv"
+            let exported = try Accord.run(["export", entity, "--format", format, "--output", path], environment: source)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let back = try Accord.run(["import", path], environment: source)
+            #expect(back.status == 0 && back.stdout.contains(" 0 new, 0 updated,"), "\(entity) \(format): \(back.stdout) \(back.stderr)")
+        }
+        // into an empty Accord, accounts first: the same people on the same accounts
+        for (entity, format) in files {
+            let moved = try Accord.run(["import", "\(folder)/\(format)-\(entity).csv"], environment: target)
+            #expect(moved.status == 0, "\(moved.stderr)")
+        }
+        let persons = try Accord.run(["export", "persons", "--format", "csv"], environment: source)
+        let copied = try Accord.run(["export", "persons", "--format", "csv"], environment: target)
+        let columns = { (text: String) in  // id, email, account and stage (not source or times, which an import sets)
+            text.split(separator: "\n").map { line in
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                return [0, 1, 5, 8].map { cells.indices.contains($0) ? String(cells[$0]) : "" }.joined(separator: ",")
+            }.sorted()
+        }
+        #expect(persons.status == 0 && columns(persons.stdout).count > 10)
+        #expect(columns(persons.stdout) == columns(copied.stdout))
+        let ndjson = try Accord.run(["export", "accounts", "--format", "ndjson"], environment: source)
+        #expect(ndjson.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") })
+        let wrong = try Accord.run(["export", "companies", "--format", "salesforce"], environment: source)
+        #expect(wrong.status == 2 && wrong.stderr.contains("salesforce exports contacts, leads, accounts"))
+    }
 }

@@ -110,12 +110,35 @@ public struct LifecycleMap: Sendable {
         let key = HeaderCatalog.key(raw)
         if let override = overrides[key] { return .stage(override) }
         if let known = (source == .hubspot ? Self.hubspot : Self.salesforce)[key] { return .stage(known) }
+        // Accord's own stage names (what `accord export` writes where the CRM has no word for a stage).
+        if let native = LeadStage(rawValue: raw.trimmingWhitespace().lowercased()) { return .stage(native) }
         return .unknown(raw)
+    }
+
+    /// The value `accord export` writes for a stage: the CRM's word when one maps back to exactly this stage,
+    /// else Accord's own name (which the importer reads back as itself).
+    public static func exported(_ stage: LeadStage?, source: ImportSource) -> String {
+        switch (source, stage) {
+        case (.hubspot, nil): "subscriber"
+        case (.hubspot, .new?): "lead"
+        case (.hubspot, .mql?): "marketingqualifiedlead"
+        case (.hubspot, .sql?): "salesqualifiedlead"
+        case (.hubspot, .opportunity?): "opportunity"
+        case (.hubspot, .won?): "customer"
+        case (.salesforce, .mql?): "Open - Not Contacted"
+        case (.salesforce, .sal?): "Working - Contacted"
+        case (.salesforce, .sql?): "Closed - Converted"
+        case (.salesforce, .rejected?): "Closed - Not Converted"
+        case (_, let stage?): stage.rawValue
+        case (.salesforce, nil): ""
+        }
     }
 }
 
 /// A person read from a row: contact data, the account it names, and the lead stage its lifecycle means.
 public struct ImportedPerson: Sendable, Equatable {
+    /// An `accord:<uuid>` id (written by `accord export` for records no CRM id names): matches that record.
+    public var accordID: UUID?
     public var externalID: String?
     public var email: EmailAddress
     public var firstName: String?
@@ -131,6 +154,7 @@ public struct ImportedPerson: Sendable, Equatable {
 
 /// An account read from a row.
 public struct ImportedAccount: Sendable, Equatable {
+    public var accordID: UUID?
     public var externalID: String?
     public var name: String
     public var domain: String?
@@ -166,6 +190,11 @@ public struct ImportRowReader: Sendable {
     /// External ids carry their source, so a Salesforce id and a HubSpot id never collide.
     public static func externalID(_ raw: String, _ source: ImportSource) -> String { source.rawValue + ":" + raw }
 
+    /// `accord:<uuid>` → the uuid.
+    public static func accordID(_ raw: String) -> UUID? {
+        raw.hasPrefix("accord:") ? UUID(uuidString: String(raw.dropFirst(7))) : nil
+    }
+
     public func read(_ values: [String]) -> ImportedRow {
         var fields: [ImportField: (column: String, value: String)] = [:]
         for (index, field) in plan.columns {
@@ -193,7 +222,9 @@ public struct ImportRowReader: Sendable {
             default: problems.append(FieldError(field: column, problem: "'\(value)' is not true or false")); return nil
             }
         }
-        let externalID = text(.externalID).map { Self.externalID($0, plan.source) }
+        let rawID = text(.externalID)
+        let accordID = rawID.flatMap(Self.accordID)
+        let externalID = accordID == nil ? rawID.map { Self.externalID($0, plan.source) } : nil
         let created = date(.createdAt)
         switch plan.kind {
         case .person:
@@ -205,9 +236,9 @@ public struct ImportRowReader: Sendable {
                 problems.append(FieldError(field: column, problem: "is required"))
             }
             let stage = self.stage(fields, converted: flag(.converted), into: &problems)
-            let person = ImportedPerson(externalID: externalID, email: email ?? (try! EmailAddress("x@x.invalid")),
+            let person = ImportedPerson(accordID: accordID, externalID: externalID, email: email ?? (try! EmailAddress("x@x.invalid")),
                                         firstName: text(.firstName), lastName: text(.lastName), title: text(.title),
-                                        companyName: text(.companyName), accountExternalID: text(.accountExternalID).map { Self.externalID($0, plan.source) },
+                                        companyName: text(.companyName), accountExternalID: text(.accountExternalID).map { Self.accordID($0).map { "accord:" + $0.uuidString } ?? Self.externalID($0, plan.source) },
                                         stage: stage, optedOut: flag(.optedOut), createdAt: created)
             return problems.isEmpty ? .record(.person(person)) : .problems(problems)
         case .account:
@@ -223,7 +254,7 @@ public struct ImportRowReader: Sendable {
                 }
             }
             let domain = fields[.domain].map { Self.domain($0.value) } ?? fields[.website].map { Self.domain($0.value) }
-            let account = ImportedAccount(externalID: externalID, name: name ?? "", domain: domain ?? nil, industry: text(.industry),
+            let account = ImportedAccount(accordID: accordID, externalID: externalID, name: name ?? "", domain: domain ?? nil, industry: text(.industry),
                                           employees: employees, country: text(.country), createdAt: created)
             return problems.isEmpty ? .record(.account(account)) : .problems(problems)
         }

@@ -175,7 +175,11 @@ public enum CSVImporter {
 
         func writeAccounts(_ accounts: [ImportedAccount], on database: any Database) async throws {
             let externalIDs = accounts.compactMap(\.externalID), domains = accounts.compactMap(\.domain)
-            var byExternal: [String: AccountModel] = [:], byDomain: [String: AccountModel] = [:]
+            var byExternal: [String: AccountModel] = [:], byDomain: [String: AccountModel] = [:], byID: [UUID: AccountModel] = [:]
+            let ids = accounts.compactMap(\.accordID)
+            if !ids.isEmpty {
+                for model in try await AccountModel.query(on: database).filter(\.$id ~~ ids).all() { byID[model.id!] = model }
+            }
             if !externalIDs.isEmpty {
                 for model in try await AccountModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
                     byExternal[model.externalID!] = model
@@ -185,8 +189,10 @@ public enum CSVImporter {
                 for model in try await AccountModel.query(on: database).filter(\.$domain ~~ domains).all() { byDomain[model.domain!] = model }
             }
             for account in accounts {
-                let existing = account.externalID.flatMap { byExternal[$0] } ?? account.domain.flatMap { byDomain[$0] }
-                let model = existing ?? AccountModel(name: account.name)
+                let existing = account.accordID.flatMap { byID[$0] } ?? account.externalID.flatMap { byExternal[$0] }
+                    ?? account.domain.flatMap { byDomain[$0] }
+                // An `accord:<uuid>` id from another Accord keeps its id here, so its people still find it.
+                let model = existing ?? AccountModel(id: account.accordID, name: account.name)
                 var changed = false
                 var name: String? = model.name
                 changed = assign(&name, account.name) || changed
@@ -220,7 +226,11 @@ public enum CSVImporter {
 
         func writePersons(_ rows: [(row: Row, person: ImportedPerson)], on database: any Database) async throws {
             let externalIDs = rows.compactMap(\.person.externalID), emails = Array(Set(rows.map(\.person.email.value)))
-            var byExternal: [String: PersonModel] = [:], byEmail: [String: PersonModel] = [:]
+            var byExternal: [String: PersonModel] = [:], byEmail: [String: PersonModel] = [:], byID: [UUID: PersonModel] = [:]
+            let ids = rows.compactMap(\.person.accordID)
+            if !ids.isEmpty {
+                for model in try await PersonModel.query(on: database).filter(\.$id ~~ ids).all() { byID[model.id!] = model }
+            }
             if !externalIDs.isEmpty {
                 for model in try await PersonModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
                     byExternal[model.externalID!] = model
@@ -230,9 +240,15 @@ public enum CSVImporter {
             // Accounts named by id in the file, then by email domain for new people without one.
             var accounts: [String: UUID] = [:]
             let named = Array(Set(rows.compactMap(\.person.accountExternalID)))
+            let namedIDs = named.compactMap(ImportRowReader.accordID)
             if !named.isEmpty {
                 for model in try await AccountModel.query(on: database).filter(\.$externalID ~~ named).all() {
                     accounts[model.externalID!] = model.id
+                }
+            }
+            if !namedIDs.isEmpty {
+                for model in try await AccountModel.query(on: database).filter(\.$id ~~ namedIDs).all() {
+                    accounts["accord:" + model.id!.uuidString] = model.id
                 }
             }
             let byDomain = try await AccountMatcher.accounts(forEmails: Set(rows.map(\.person.email)), on: database)
@@ -243,8 +259,9 @@ public enum CSVImporter {
                     reject(row.number, row.fields, [FieldError(field: column, problem: "no account has the id '\(named.split(separator: ":", maxSplits: 1).last ?? "")'; import the accounts file first")])
                     continue
                 }
-                let existing = person.externalID.flatMap { byExternal[$0] } ?? byEmail[person.email.value]
-                let model = existing ?? PersonModel(email: person.email.value)
+                let existing = person.accordID.flatMap { byID[$0] } ?? person.externalID.flatMap { byExternal[$0] }
+                    ?? byEmail[person.email.value]
+                let model = existing ?? PersonModel(id: person.accordID, email: person.email.value)
                 var changed = false
                 var email: String? = model.email, first = model.firstName, last = model.lastName, title = model.title
                 var optedOut: Bool? = model.optedOut
