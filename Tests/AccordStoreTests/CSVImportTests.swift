@@ -116,4 +116,23 @@ import Testing
         #expect(companies.object == .companies && companies.delimiter == "tab" && companies.created == 1 && companies.encoding == "UTF-8")
         #expect(try await AccountModel.query(on: database).filter(\.$domain == "initech.example").first()?.externalID == "hubspot:9")
     }
+
+    @Test("the same person twice in one file: the later row wins, one person, one lead")
+    func sameFileTwice() async throws {
+        try await withStore { store in
+            let path = try Self.file("twice.csv", """
+                Record ID,Email,Job Title,Lifecycle Stage
+                5,eve@acme.example,Analyst,lead
+                5,EVE@acme.example,Director,marketingqualifiedlead
+
+                """)
+            let report = try await CSVImporter.run(file: path, options: .init(), actor: Self.actor, on: store.database)
+            #expect(report.created == 1 && report.updated == 1 && report.leadsCreated == 1 && report.leadsUpdated == 1)
+            let people = try await PersonModel.query(on: store.database).all()
+            #expect(people.count == 1 && people.first?.title == "Director" && people.first?.source == "import:hubspot")
+            #expect(try await LeadModel.query(on: store.database).all().map(\.stage) == ["mql"])
+            let again = try await CSVImporter.run(file: path, options: .init(), actor: Self.actor, on: store.database)
+            #expect(again.created == 0 && again.leadsCreated == 0)
+        }
+    }
 }

@@ -253,6 +253,8 @@ public enum CSVImporter {
             }
             let byDomain = try await AccountMatcher.accounts(forEmails: Set(rows.map(\.person.email)), on: database)
             var staged: [(PersonModel, ImportedPerson)] = []
+            var fresh: [PersonModel] = []  // written together after the loop, one multi-row insert per chunk
+            var freshIDs = Set<UUID>()
             for (row, person) in rows where !failed {
                 if let named = person.accountExternalID, accounts[named] == nil {
                     let column = reader.plan.columns.first { $0.value == .accountExternalID }.map { reader.plan.headers[$0.key] } ?? "account"
@@ -293,10 +295,13 @@ public enum CSVImporter {
                 }
                 if existing == nil {
                     model.source = "import:" + reader.plan.source.rawValue
-                    try await model.create(on: database)
+                    model.createdAt = now
+                    model.updatedAt = now
+                    fresh.append(model)
+                    freshIDs.insert(model.id!)
                     report.created += 1
                 } else if changed {
-                    try await model.update(on: database)
+                    if !freshIDs.contains(model.id!) { try await model.update(on: database) }
                     report.updated += 1
                 } else {
                     report.unchanged += 1
@@ -305,7 +310,27 @@ public enum CSVImporter {
                 byEmail[model.email] = model
                 if person.stage != nil { staged.append((model, person)) }
             }
+            try await BulkInsert.insert(fresh, using: Self.newPersons, on: database)
             try await writeLeads(staged, on: database)
+        }
+
+        /// New people and leads go in with multi-row inserts (BulkInsert, as the demo writer does), not a statement
+        /// each: the columns an import fills, the rest left to their defaults.
+        static let newPersons = RowSpec<PersonModel>(
+            table: PersonModel.schema,
+            columns: ["id", "email", "first_name", "last_name", "title", "account_id", "opted_out", "external_id", "source",
+                      "created_at", "updated_at"]) { person in
+            [.uuid(person.id), .text(person.email), .text(person.firstName), .text(person.lastName), .text(person.title),
+             .uuid(person.$account.id), .bool(person.optedOut), .text(person.externalID), .text(person.source),
+             .date(person.createdAt), .date(person.updatedAt)]
+        }
+
+        static let newLeads = RowSpec<LeadModel>(
+            table: LeadModel.schema,
+            columns: ["id", "person_id", "account_id", "stage", "stage_changed_at", "fit_score", "engagement_score",
+                      "created_at", "updated_at"]) { lead in
+            [.uuid(lead.id), .uuid(lead.$person.id), .uuid(lead.$account.id), .text(lead.stage), .date(lead.stageChangedAt),
+             .integer(lead.fitScore), .double(lead.engagementScore), .date(lead.createdAt), .date(lead.updatedAt)]
         }
 
         /// Each person with a lifecycle stage has a lead in that stage: their latest lead is moved there when it
@@ -317,23 +342,29 @@ public enum CSVImporter {
             for lead in try await LeadModel.query(on: database).filter(\.$person.$id ~~ ids).sort(\.$createdAt).all() {
                 latest[lead.$person.id] = lead
             }
+            var fresh: [LeadModel] = []
+            var freshIDs = Set<UUID>()
             for (model, person) in people {
                 guard let stage = person.stage, let id = model.id else { continue }
                 if let lead = latest[id] {
                     if lead.stage != stage.rawValue {
                         lead.stage = stage.rawValue
                         lead.stageChangedAt = now
-                        try await lead.update(on: database)
+                        if !freshIDs.contains(lead.id!) { try await lead.update(on: database) }
                         report.leadsUpdated += 1
                     }
                 } else {
                     let lead = LeadModel(personID: id, accountID: model.$account.id, stage: stage,
                                          stageChangedAt: person.createdAt ?? now)
-                    try await lead.create(on: database)
+                    lead.createdAt = now
+                    lead.updatedAt = now
+                    fresh.append(lead)
+                    freshIDs.insert(lead.id!)
                     latest[id] = lead
                     report.leadsCreated += 1
                 }
             }
+            try await BulkInsert.insert(fresh, using: Self.newLeads, on: database)
         }
     }
 }
