@@ -169,10 +169,10 @@ public enum ImportedRecord: Sendable, Equatable {
     case account(ImportedAccount)
 }
 
-/// A row read: its record, or every problem it has.
+/// A row read: its record, or every problem it has (and the lifecycle or status values no mapping knows).
 public enum ImportedRow: Sendable, Equatable {
     case record(ImportedRecord)
-    case problems([FieldError])
+    case problems([FieldError], unknownValues: [String])
 }
 
 /// Turns one CSV row into a record, or into the list of its problems (each naming its column).
@@ -235,12 +235,16 @@ public struct ImportRowReader: Sendable {
                 let column = plan.columns.first { $0.value == .email }.map { plan.headers[$0.key] } ?? "email"
                 problems.append(FieldError(field: column, problem: "is required"))
             }
-            let stage = self.stage(fields, converted: flag(.converted), into: &problems)
-            let person = ImportedPerson(accordID: accordID, externalID: externalID, email: email ?? (try! EmailAddress("x@x.invalid")),
-                                        firstName: text(.firstName), lastName: text(.lastName), title: text(.title),
-                                        companyName: text(.companyName), accountExternalID: text(.accountExternalID).map { Self.accordID($0).map { "accord:" + $0.uuidString } ?? Self.externalID($0, plan.source) },
-                                        stage: stage, optedOut: flag(.optedOut), createdAt: created)
-            return problems.isEmpty ? .record(.person(person)) : .problems(problems)
+            var unknown: [String] = []
+            let stage = self.stage(fields, converted: flag(.converted), into: &problems, unknown: &unknown)
+            let optedOut = flag(.optedOut)
+            let (first, last, title, company) = (text(.firstName), text(.lastName), text(.title), text(.companyName))
+            let account = text(.accountExternalID).map { Self.accordID($0).map { "accord:" + $0.uuidString } ?? Self.externalID($0, plan.source) }
+            guard let email, problems.isEmpty else { return .problems(problems, unknownValues: unknown) }
+            let person = ImportedPerson(accordID: accordID, externalID: externalID, email: email, firstName: first,
+                                        lastName: last, title: title, companyName: company, accountExternalID: account,
+                                        stage: stage, optedOut: optedOut, createdAt: created)
+            return .record(.person(person))
         case .account:
             let name = text(.name)
             if name == nil && fields[.name] == nil {
@@ -256,14 +260,14 @@ public struct ImportRowReader: Sendable {
             let domain = fields[.domain].map { Self.domain($0.value) } ?? fields[.website].map { Self.domain($0.value) }
             let account = ImportedAccount(accordID: accordID, externalID: externalID, name: name ?? "", domain: domain ?? nil, industry: text(.industry),
                                           employees: employees, country: text(.country), createdAt: created)
-            return problems.isEmpty ? .record(.account(account)) : .problems(problems)
+            return problems.isEmpty ? .record(.account(account)) : .problems(problems, unknownValues: [])
         }
     }
 
     /// The lead stage from the lifecycle stage, refined by the lead status (HubSpot's UNQUALIFIED rejects a lead;
     /// Salesforce's status is the stage) and the converted flag (a converted Salesforce lead is at least `sql`).
     func stage(_ fields: [ImportField: (column: String, value: String)], converted: Bool?,
-               into problems: inout [FieldError]) -> LeadStage? {
+               into problems: inout [FieldError], unknown: inout [String]) -> LeadStage? {
         var stage: LeadStage?
         for field in [ImportField.lifecycle, .leadStatus] {
             guard let (column, value) = fields[field] else { continue }
@@ -274,6 +278,7 @@ public struct ImportRowReader: Sendable {
             switch lifecycle.stage(value, source: plan.source) {
             case let .stage(mapped): stage = mapped
             case let .unknown(raw):
+                unknown.append(raw)
                 problems.append(FieldError(field: column, problem: "'\(raw)' is not a known \(field == .lifecycle ? "lifecycle stage" : "lead status"); map it to an Accord stage (or null) under \"stages\" in --mapping"))
             }
         }

@@ -132,7 +132,8 @@ public struct CSVFile {
             }
             // On Linux the stream says it has bytes until a read returns none, so CSV.swift records `cannotReadFile`
             // at every end of file; the file was read whole once already (the encoding check), so that one is the end.
-            if let error = reader.error, !(error is CSVError && "\(error)" == "cannotReadFile") {
+            if let error = reader.error {
+                if case CSVError.cannotReadFile = error { return nil }
                 throw ImportSetupError("\(path) could not be read: \(error)")
             }
             return nil

@@ -126,7 +126,8 @@ public enum CSVImporter {
                         try await write(chunk, on: database)
                         chunk.removeAll(keepingCapacity: true)
                     }
-                case let .problems(problems):
+                case let .problems(problems, unknown):
+                    for value in unknown { report.unknownValues[value, default: 0] += 1 }
                     reject(number, fields, problems)
                 }
             }
@@ -149,10 +150,6 @@ public enum CSVImporter {
             if !options.skipInvalid { failed = true }
             for problem in problems {
                 if report.problems.count < 100 { report.problems.append(RowProblem(row: number, column: problem.field, problem: problem.problem)) }
-                if problem.problem.contains("not a known") {
-                    let value = problem.problem.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? "?"
-                    report.unknownValues[value, default: 0] += 1
-                }
             }
             try? rejects?.write(row: fields + [problems.map { "\($0.field): \($0.problem)" }.joined(separator: "; ")])
         }
