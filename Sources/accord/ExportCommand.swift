@@ -7,11 +7,13 @@ import Foundation
 /// `accord export ENTITY --format salesforce|hubspot|csv|ndjson [--output FILE]` (docs/import-export.md).
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export persons or accounts as Salesforce or HubSpot CSV, plain CSV or NDJSON.",
-        discussion: "salesforce: contacts, leads, accounts; hubspot: contacts, companies; csv and ndjson: persons, accounts. "
+        commandName: "export", abstract: "Export Accord's records as Salesforce or HubSpot CSV, plain CSV or NDJSON.",
+        discussion: "salesforce: contacts, leads, accounts, campaigns, campaign_members, opportunities, contact_roles, campaign_costs; "
+            + "hubspot: contacts, companies, deals; csv and ndjson: persons, accounts, campaigns, campaign_members, opportunities, "
+            + "contact_roles, campaign_costs. "
             + "Salesforce and HubSpot files import back with `accord import` and change nothing.")
 
-    @ArgumentParser.Argument(help: "persons, contacts, leads, accounts or companies.")
+    @ArgumentParser.Argument(help: "persons, contacts, leads, accounts, companies, campaigns, campaign_members, opportunities, deals, contact_roles or campaign_costs.")
     var entity: String
 
     @ArgumentParser.Option(help: "salesforce, hubspot, csv or ndjson.")
@@ -49,17 +51,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
         try await CommandEnvironment.withStore { store in
-            if entity.isAccount {
-                try await Exporter.accounts(on: store.database) { page in
-                    for account in page { try emit(ExportTable.cells(account, format)) }
-                }
-            } else {
-                try await Exporter.persons(on: store.database) { page in
-                    for person in page where ExportTable.includes(person, entity, format) {
-                        try emit(ExportTable.cells(person, entity, format))
-                    }
-                }
-            }
+            try await Exporter.rows(entity, format, on: store.database, emit)
         }
         writer?.stream.close()
     }

@@ -10,7 +10,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import a Salesforce or HubSpot CSV export.",
         discussion: "Columns are recognised by their headers (API names or the labels the CRM's export writes); "
-            + "--mapping FILE (JSON: {\"columns\": {header: field}, \"stages\": {value: stage or null}}) overrides. "
+            + "--mapping FILE (JSON: columns, stages, channels, statuses, outcomes, currency; docs/import-export.md) overrides. "
             + "All or nothing: one bad row and nothing is written, unless --skip-invalid, which writes the good rows "
             + "and the rejected ones with their reasons to --rejects. Importing the same file again changes nothing.")
 
@@ -20,10 +20,10 @@ struct ImportCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "salesforce, hubspot or auto (from the headers).")
     var source = "auto"
 
-    @ArgumentParser.Option(help: "leads, contacts, accounts (Salesforce); contacts, companies (HubSpot); auto from the headers.")
+    @ArgumentParser.Option(help: "leads, contacts, accounts, campaigns, campaign_members, opportunities, contact_roles (Salesforce); contacts, companies, deals (HubSpot); campaign_costs (either); auto from the headers.")
     var object: String?
 
-    @ArgumentParser.Option(help: "A JSON file overriding column and lifecycle mappings.")
+    @ArgumentParser.Option(help: "A JSON file overriding column, lifecycle, campaign type, member status and deal outcome mappings.")
     var mapping: String?
 
     @ArgumentParser.Option(name: .customLong("date-format"), help: "How to read 03/04/2025: dmy or mdy.")
@@ -89,11 +89,14 @@ struct ImportCommand: AsyncParsableCommand {
                 + "\(report.encoding), delimiter \(report.delimiter)",
             "  \(report.rows) row(s): \(report.created) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected",
         ]
+        if report.skipped > 0 {
+            lines.append("  \(report.skipped) member row(s) with a status that is not a touch (mapped to null): nothing written")
+        }
         if report.leadsCreated + report.leadsUpdated > 0 {
             lines.append("  leads from lifecycle stages: \(report.leadsCreated) new, \(report.leadsUpdated) moved")
         }
         if !report.unknownValues.isEmpty {
-            lines.append("  unknown lifecycle/status values (map them under \"stages\" in --mapping): "
+            lines.append("  unknown values (map them in --mapping under \"\(report.object.kind == .campaign ? "channels" : report.object.kind == .campaignMember ? "statuses" : "stages")\"): "
                 + report.unknownValues.sorted { $0.key < $1.key }.map { "'\($0.key)' × \($0.value)" }.joined(separator: ", "))
         }
         if !report.unrecognizedHeaders.isEmpty {

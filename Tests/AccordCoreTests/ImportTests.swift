@@ -19,7 +19,7 @@ import Testing
         let companies = try ImportPlan.make(headers: ["Record ID", "Company name", "Company Domain Name"], source: nil, object: nil)
         #expect(companies.object == .companies)
         #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Name", "Value"], source: nil, object: nil) }
-        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "Name"], source: .salesforce, object: .campaigns) }
+        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "Name"], source: .hubspot, object: .campaigns) }
         #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "Contact ID", "Email"], source: .salesforce, object: .contacts) }
         let mapped = try ImportPlan.make(headers: ["Id", "Contact ID", "E-Mail-Adresse"], source: .salesforce, object: .contacts,
                                          mapping: ImportMapping(columns: [HeaderCatalog.key("Contact ID"): .ignore, HeaderCatalog.key("E-Mail-Adresse"): .email]))
@@ -100,5 +100,70 @@ import Testing
             if case let AccordError.validation(problems)? = error as? AccordError { return problems.map(\.field) }
         }
         return []
+    }
+
+    @Test("campaigns, members, opportunities, contact roles, deals and costs are recognised from their headers")
+    func objectDetection() throws {
+        func object(_ headers: [String]) throws -> (ImportSource, ImportObject) {
+            let plan = try ImportPlan.make(headers: headers, source: nil, object: nil, mapping: ImportMapping(currency: "EUR"))
+            return (plan.source, plan.object)
+        }
+        #expect(try object(["Id", "Name", "Type", "StartDate", "EndDate"]) == (.salesforce, .campaigns))
+        #expect(try object(["Id", "Name", "Type", "Industry", "Website"]) == (.salesforce, .accounts))
+        #expect(try object(["Id", "CampaignId", "LeadId", "ContactId", "Status", "HasResponded"]) == (.salesforce, .campaignMembers))
+        #expect(try object(["Opportunity ID", "Opportunity Name", "Account ID", "Amount", "Stage", "Close Date"]) == (.salesforce, .opportunities))
+        #expect(try object(["Id", "OpportunityId", "ContactId", "Role", "IsPrimary"]) == (.salesforce, .contactRoles))
+        #expect(try object(["Record ID", "Deal Name", "Deal Stage", "Amount", "Associated Company ID"]) == (.hubspot, .deals))
+        #expect(try object(["campaign_id", "month", "amount", "currency"]) == (.salesforce, .campaignCosts))
+        // amounts need a currency: a column or the mapping's
+        #expect(throws: ImportSetupError.self) {
+            try ImportPlan.make(headers: ["Id", "Name", "AccountId", "Amount", "StageName", "CreatedDate"], source: nil, object: nil)
+        }
+        #expect(throws: ImportSetupError.self) { try ImportPlan.make(headers: ["Id", "CampaignId", "Status"], source: .salesforce, object: .campaignMembers) }
+    }
+
+    @Test("amounts as CRMs and spreadsheets write them, in the currency's minor units")
+    func amounts() {
+        #expect(ImportAmount.minor("12500", currency: "EUR") == 1_250_000)
+        #expect(ImportAmount.minor("12,500.50", currency: "USD") == 1_250_050)
+        #expect(ImportAmount.minor("12.500,50", currency: "EUR") == 1_250_050)
+        #expect(ImportAmount.minor("12,500", currency: "EUR") == 1_250_000)
+        #expect(ImportAmount.minor("12,5", currency: "EUR") == 1_250)
+        #expect(ImportAmount.minor("€ 1 200", currency: "EUR") == 120_000)
+        #expect(ImportAmount.minor("$-3.5", currency: "USD") == -350)
+        #expect(ImportAmount.minor("1500", currency: "JPY") == 1_500)
+        #expect(ImportAmount.minor("1.5", currency: "JPY") == nil)
+        #expect(ImportAmount.minor("1.234", currency: "KWD") == 1_234)
+        #expect(ImportAmount.minor("12.345", currency: "EUR") == 1_234_500)  // a lone dot before three digits: thousands
+        #expect(ImportAmount.minor("1.2.3,4,5", currency: "EUR") == nil)
+        #expect(ImportAmount.minor("ten", currency: "EUR") == nil)
+        #expect(ExportTable.decimal(Money(amountMinor: -1_250_005, currency: "EUR")) == "-12500.05")
+        #expect(ExportTable.decimal(Money(amountMinor: 1_500, currency: "JPY")) == "1500")
+    }
+
+    @Test("deal outcomes from flags, stage names or the mapping; member statuses to touch kinds; unknown values named")
+    func outcomesAndStatuses() throws {
+        let deals = try ImportPlan.make(headers: ["Record ID", "Deal Name", "dealstage", "Associated Company ID", "Create Date", "Close Date", "Amount", "Currency"],
+                                        source: nil, object: nil)
+        let reader = ImportRowReader(plan: deals, mapping: ImportMapping(outcomes: ["signed": .won]))
+        func status(_ stage: String) -> OpportunityStatus? {
+            if case let .record(.opportunity(deal)) = reader.read(["9", "Big", stage, "77", "2025-01-01", "2025-02-01", "1,000", "usd"]) {
+                return deal.status
+            }
+            return nil
+        }
+        #expect(status("closedwon") == .won && status("Closed Lost") == .lost && status("appointmentscheduled") == .open && status("Signed") == .won)
+        if case let .record(.opportunity(deal)) = reader.read(["9", "Big", "qualifiedtobuy", "77", "2025-01-01", "2025-02-01", "1,000", "usd"]) {
+            #expect(deal.closedAt == nil && deal.amountMinor == 100_000 && deal.currency == "USD" && deal.account == "hubspot:77")
+        }
+        let members = ImportRowReader(plan: try ImportPlan.make(headers: ["Id", "CampaignId", "ContactId", "Status", "CreatedDate"], source: nil, object: nil),
+                                      mapping: ImportMapping(statuses: ["boothvisit": .some(.attended), "sent": TouchpointKind?.none]))
+        func kind(_ status: String) -> TouchpointKind?? {
+            if case let .record(.member(member)) = members.read(["00v1", "701A", "003A", status, "2025-03-01"]) { return .some(member.kind) }
+            return nil
+        }
+        #expect(kind("Responded") == .some(.replied) && kind("Booth Visit") == .some(.attended) && kind("Sent") == .some(nil))
+        guard case let .problems(problems, unknown) = members.read(["00v1", "701A", "003A", "Waitlisted", ""]) else { Issue.record("accepted"); return }
+        #expect(unknown == ["Waitlisted"] && Set(problems.map(\.field)) == ["Status", "CreatedDate"])
     }
 }

@@ -1,6 +1,7 @@
 import AccordCore
 import AccordTestSupport
 import FluentKit
+import SQLKit
 import Foundation
 import Testing
 @testable import AccordStore
@@ -14,7 +15,7 @@ import Testing
         }.joined(separator: ",") + "\n"
     }
 
-    @Test("export → import finds no change: Salesforce contacts, leads, accounts; HubSpot contacts, companies")
+    @Test("export → import finds no change: every Salesforce and HubSpot export")
     func roundTrip() async throws {
         try await withStore { store in try await Self.check(store.database) }
     }
@@ -24,21 +25,17 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let leadsBefore = try await LeadModel.query(on: database).all().map { "\($0.id!) \($0.stage)" }.sorted()
+        let tables = ["touchpoints", "opportunities", "contact_roles", "campaign_costs", "campaigns", "persons", "accounts"]
+        let countsBefore = try await counts(tables, database)
         for (entity, format) in [(ExportEntity.accounts, ExportFormat.salesforce), (.companies, .hubspot), (.contacts, .salesforce),
-                                 (.leads, .salesforce), (.contacts, .hubspot)] {
+                                 (.leads, .salesforce), (.contacts, .hubspot), (.campaigns, .salesforce), (.campaignCosts, .salesforce),
+                                 (.opportunities, .salesforce), (.deals, .hubspot), (.contactRoles, .salesforce),
+                                 (.campaignMembers, .salesforce)] {
             var text = line(ExportTable.header(entity, format))
             var count = 0
-            if entity.isAccount {
-                try await Exporter.accounts(on: database) { page in
-                    for account in page { text += line(ExportTable.cells(account, format)); count += 1 }
-                }
-            } else {
-                try await Exporter.persons(on: database) { page in
-                    for person in page where ExportTable.includes(person, entity, format) {
-                        text += line(ExportTable.cells(person, entity, format))
-                        count += 1
-                    }
-                }
+            try await Exporter.rows(entity, format, on: database) { cells in
+                text += line(cells)
+                count += 1
             }
             let path = folder.appendingPathComponent("\(format.rawValue)-\(entity.rawValue).csv").path
             try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -54,6 +51,16 @@ import Testing
         }
         let leadsAfter = try await LeadModel.query(on: database).all().map { "\($0.id!) \($0.stage)" }.sorted()
         #expect(leadsAfter == leadsBefore)
+        #expect(try await counts(tables, database) == countsBefore)
+    }
+
+    static func counts(_ tables: [String], _ database: any Database) async throws -> [Int] {
+        var result: [Int] = []
+        for table in tables {
+            result.append(try await Catalog.sqlDatabase(database).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()!
+                .decode(column: "n", as: Int.self))
+        }
+        return result
     }
 
     @Test("ndjson and csv carry Accord's own columns")

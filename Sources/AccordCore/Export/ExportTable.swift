@@ -7,7 +7,10 @@ public enum ExportFormat: String, Vocabulary {
 
 /// What to export, in the format's own words.
 public enum ExportEntity: String, Vocabulary {
-    case persons, contacts, leads, accounts, companies
+    case persons, contacts, leads, accounts, companies, campaigns, opportunities, deals
+    case campaignMembers = "campaign_members"
+    case contactRoles = "contact_roles"
+    case campaignCosts = "campaign_costs"
 
     public var isAccount: Bool { self == .accounts || self == .companies }
 }
@@ -76,9 +79,9 @@ public struct ExportAccount: Sendable, Equatable {
 public enum ExportTable {
     public static func check(_ entity: ExportEntity, _ format: ExportFormat) throws(FieldError) {
         let allowed: [ExportEntity] = switch format {
-        case .salesforce: [.contacts, .leads, .accounts]
-        case .hubspot: [.contacts, .companies]
-        case .csv, .ndjson: [.persons, .accounts]
+        case .salesforce: [.contacts, .leads, .accounts, .campaigns, .campaignMembers, .opportunities, .contactRoles, .campaignCosts]
+        case .hubspot: [.contacts, .companies, .deals]
+        case .csv, .ndjson: [.persons, .accounts, .campaigns, .campaignMembers, .opportunities, .contactRoles, .campaignCosts]
         }
         guard allowed.contains(entity) else {
             throw FieldError(field: "entity", problem: "\(format.rawValue) exports \(allowed.map(\.rawValue).joined(separator: ", ")), not \(entity.rawValue)")
@@ -86,7 +89,8 @@ public enum ExportTable {
     }
 
     public static func header(_ entity: ExportEntity, _ format: ExportFormat) -> [String] {
-        switch (format, entity) {
+        if let header = recordHeader(entity, format) { return header }
+        return switch (format, entity) {
         case (.salesforce, .contacts): ["Id", "FirstName", "LastName", "Email", "Title", "AccountId", "HasOptedOutOfEmail", "CreatedDate"]
         case (.salesforce, .leads): ["Id", "FirstName", "LastName", "Email", "Title", "Company", "Status", "IsConverted", "HasOptedOutOfEmail", "CreatedDate"]
         case (.salesforce, _): ["Id", "Name", "Website", "Industry", "NumberOfEmployees", "BillingCountry", "CreatedDate"]
@@ -152,8 +156,8 @@ public enum ExportTable {
             let parts = name.split(separator: "_")
             let key = parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
             switch name {
-            case "opted_out": object[key] = cell == "true"
-            case "employees": object[key] = Int(cell) ?? cell
+            case "opted_out", "is_primary": object[key] = cell == "true"
+            case "employees", "amount_minor": object[key] = Int(cell) ?? cell
             default: object[key] = cell
             }
         }

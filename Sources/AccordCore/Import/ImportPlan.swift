@@ -1,56 +1,70 @@
 import Foundation
 
-/// Overrides from `--mapping FILE`: which field a header fills, and which Accord stage a CRM lifecycle or status
-/// value means (`null`: the person gets no lead).
+/// Overrides from `--mapping FILE`: which field a header fills; which Accord stage a CRM lifecycle or status value
+/// means (`null`: the person gets no lead); which channel a campaign type is; which touchpoint kind a campaign
+/// member status is (`null`: not a touch, such as "Sent" when only responses count); whether a deal stage is open,
+/// won or lost; and the currency of amounts when the file has no currency column.
 ///
 ///     {"columns": {"Customer Email": "email", "Notes": "ignore"},
-///      "stages": {"evangelist": "won", "Nurture": "new", "other": null}}
+///      "stages": {"evangelist": "won", "Nurture": "new", "other": null},
+///      "channels": {"Roadshow": "event"}, "statuses": {"Booth Visit": "attended", "Sent": null},
+///      "outcomes": {"Signed": "won"}, "currency": "EUR"}
 public struct ImportMapping: Sendable, Equatable {
     public var columns: [String: ImportField] = [:]
     public var stages: [String: LeadStage?] = [:]
+    public var channels: [String: Channel] = [:]
+    public var statuses: [String: TouchpointKind?] = [:]
+    public var outcomes: [String: OpportunityStatus] = [:]
+    public var currency: String?
 
-    public init(columns: [String: ImportField] = [:], stages: [String: LeadStage?] = [:]) {
+    public init(columns: [String: ImportField] = [:], stages: [String: LeadStage?] = [:], channels: [String: Channel] = [:],
+                statuses: [String: TouchpointKind?] = [:], outcomes: [String: OpportunityStatus] = [:], currency: String? = nil) {
         self.columns = columns
         self.stages = stages
+        self.channels = channels
+        self.statuses = statuses
+        self.outcomes = outcomes
+        self.currency = currency
     }
+
+    static let keys = ["columns", "stages", "channels", "statuses", "outcomes", "currency"]
 
     /// Reads the mapping file's JSON; every bad entry is named.
     public static func parse(_ data: Data) throws(AccordError) -> ImportMapping {
         var report = ValidationReport()
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw .validation([FieldError(field: "mapping", problem: "must be a JSON object with \"columns\" and/or \"stages\"")])
+            throw .validation([FieldError(field: "mapping", problem: "must be a JSON object with any of: \(keys.joined(separator: ", "))")])
         }
         var mapping = ImportMapping()
-        for key in object.keys where !["columns", "stages"].contains(key) {
-            report.add("mapping.\(key)", "is not a known key (columns, stages)")
+        for key in object.keys where !keys.contains(key) {
+            report.add("mapping.\(key)", "is not a known key (\(keys.joined(separator: ", ")))")
         }
-        if let columns = object["columns"] {
-            if let columns = columns as? [String: Any] {
-                for (header, value) in columns {
-                    if let name = value as? String, let field = ImportField(rawValue: name) {
-                        mapping.columns[HeaderCatalog.key(header)] = field
-                    } else {
-                        report.add("mapping.columns.\(header)", "must be one of: \(ImportField.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
+        /// One section: an object of CRM value → one of `T`'s values (or null where `nullable`).
+        func section<T: Vocabulary>(_ name: String, _ what: String, nullable: Bool, _ set: (String, T?) -> Void) {
+            guard let value = object[name] else { return }
+            guard let entries = value as? [String: Any] else { return report.add("mapping.\(name)", "must be an object of \(what)") }
+            for (key, entry) in entries {
+                if nullable, entry is NSNull {
+                    set(HeaderCatalog.key(key), nil)
+                } else if let raw = entry as? String, let parsed = T(rawValue: raw) {
+                    set(HeaderCatalog.key(key), parsed)
+                } else {
+                    report.add("mapping.\(name).\(key)", "must be \(nullable ? "null or " : "")one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-            } else {
-                report.add("mapping.columns", "must be an object of header → field")
             }
         }
-        if let stages = object["stages"] {
-            if let stages = stages as? [String: Any] {
-                for (value, stage) in stages {
-                    if stage is NSNull {
-                        mapping.stages[HeaderCatalog.key(value)] = .some(nil)
-                    } else if let name = stage as? String, let parsed = LeadStage(rawValue: name) {
-                        mapping.stages[HeaderCatalog.key(value)] = parsed
-                    } else {
-                        report.add("mapping.stages.\(value)",
-                                   "must be null or one of: \(LeadStage.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                }
-            } else {
-                report.add("mapping.stages", "must be an object of CRM value → Accord stage")
+        section("columns", "header → field", nullable: false) { (key, field: ImportField?) in mapping.columns[key] = field }
+        section("stages", "CRM value → Accord stage", nullable: true) { (key, stage: LeadStage?) in mapping.stages[key] = .some(stage) }
+        section("channels", "campaign type → channel", nullable: false) { (key, channel: Channel?) in mapping.channels[key] = channel }
+        section("statuses", "member status → touchpoint kind", nullable: true) { (key, kind: TouchpointKind?) in
+            mapping.statuses[key] = .some(kind)
+        }
+        section("outcomes", "deal stage → open, won or lost", nullable: false) { (key, outcome: OpportunityStatus?) in
+            mapping.outcomes[key] = outcome
+        }
+        if let currency = object["currency"] {
+            if let code = currency as? String, CurrencyCode.isValid(code) { mapping.currency = code } else {
+                report.add("mapping.currency", "must be an ISO 4217 code such as \"EUR\"")
             }
         }
         if !report.problems.isEmpty { throw .validation(report.problems) }
@@ -75,7 +89,15 @@ public struct ImportPlan: Sendable, Equatable {
     /// Headers Accord does not know (reported, not imported).
     public var unrecognized: [String]
 
-    public var kind: ImportKind { object.kind! }
+    /// The currency of amounts when the file has no currency column (from the mapping).
+    public var currency: String?
+
+    public var kind: ImportKind { object.kind }
+
+    /// The header of the column that fills `field`, or the field's own name when no column does.
+    public func column(_ field: ImportField) -> String {
+        columns.first { $0.value == field }.map { headers[$0.key] } ?? field.rawValue
+    }
 
     public static func make(headers: [String], source: ImportSource?, object: ImportObject?,
                             mapping: ImportMapping = ImportMapping()) throws(ImportSetupError) -> ImportPlan {
@@ -85,15 +107,13 @@ public struct ImportPlan: Sendable, Equatable {
         guard let source else {
             throw ImportSetupError("cannot tell whether this is a Salesforce or a HubSpot export from its headers; give --source salesforce or --source hubspot")
         }
+        let objects = ImportObject.exported(by: source)
         let object = object ?? detectObject(keys, source: source)
         guard let object else {
-            throw ImportSetupError("cannot tell which \(source.rawValue) object this is from its headers; give --object (leads, contacts, accounts, companies, …)")
+            throw ImportSetupError("cannot tell which \(source.rawValue) object this is from its headers; give --object (\(objects.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard object.kind != nil else {
-            throw ImportSetupError("importing \(object.rawValue) is not built yet; this version imports leads, contacts, accounts and companies")
-        }
-        if source == .hubspot && [.leads, .accounts].contains(object) || source == .salesforce && object == .companies {
-            throw ImportSetupError("\(source.rawValue) exports have no \(object.rawValue); use \(source == .hubspot ? "contacts or companies" : "leads, contacts or accounts")")
+        guard objects.contains(object) else {
+            throw ImportSetupError("\(source.rawValue) exports have no \(object.rawValue); use \(objects.map(\.rawValue).joined(separator: ", "))")
         }
         let catalog = HeaderCatalog.fields(source, object)
         var columns: [Int: ImportField] = [:], unrecognized: [String] = []
@@ -110,21 +130,59 @@ public struct ImportPlan: Sendable, Equatable {
             filledBy[field] = index
             columns[index] = field
         }
-        let required: [ImportField] = object.kind == .person ? [.email] : [.name]
-        for field in required where filledBy[field] == nil {
-            throw ImportSetupError("no column fills \(field.rawValue) (looked for \(catalog.filter { $0.value == field }.map(\.key).sorted().joined(separator: ", "))); name it with --mapping")
+        // Each group needs one of its fields filled by a column.
+        let required: [[ImportField]] = switch object.kind {
+        case .person: [[.email]]
+        case .account, .campaign: [[.name]]
+        case .campaignMember: [[.campaignExternalID], [.leadExternalID, .contactExternalID, .email], [.memberStatus, .responded]]
+        case .opportunity: [[.name], [.accountExternalID], [.dealStage, .closed, .won]]
+        case .contactRole: [[.opportunityExternalID], [.contactExternalID, .email]]
+        case .campaignCost: [[.campaignExternalID, .campaignName], [.month], [.amount]]
         }
-        return ImportPlan(source: source, object: object, headers: headers, columns: columns, unrecognized: unrecognized)
+        for group in required where !group.contains(where: { filledBy[$0] != nil }) {
+            let known = catalog.filter { group.contains($0.value) }.map(\.key).sorted().joined(separator: ", ")
+            throw ImportSetupError("no column fills \(group.map(\.rawValue).joined(separator: " or ")) (looked for \(known)); name it with --mapping")
+        }
+        if filledBy[.amount] != nil && filledBy[.currency] == nil && mapping.currency == nil {
+            throw ImportSetupError("the file has amounts but no currency column; give the currency in --mapping, such as {\"currency\": \"EUR\"}")
+        }
+        return ImportPlan(source: source, object: object, headers: headers, columns: columns, unrecognized: unrecognized,
+                          currency: mapping.currency)
     }
 
     static func detectSource(_ keys: [String]) -> ImportSource? {
         let salesforce = keys.filter(HeaderCatalog.salesforceMarks.contains).count
         let hubspot = keys.filter(HeaderCatalog.hubspotMarks.contains).count
-        if salesforce == hubspot { return nil }
+        if salesforce == hubspot {
+            // A cost file names no CRM of its own; its campaign ids are Salesforce's (HubSpot exports no campaigns).
+            return isCampaignCosts(keys) ? .salesforce : nil
+        }
         return salesforce > hubspot ? .salesforce : .hubspot
     }
 
+    static func isCampaignCosts(_ keys: [String]) -> Bool {
+        let costs = HeaderCatalog.fields(.salesforce, .campaignCosts)
+        return keys.contains { costs[$0] == .month } && keys.contains { costs[$0] == .amount }
+    }
+
     static func detectObject(_ keys: [String], source: ImportSource) -> ImportObject? {
+        if isCampaignCosts(keys) { return .campaignCosts }
+        func has(_ object: ImportObject, _ fields: ImportField...) -> Bool {
+            let catalog = HeaderCatalog.fields(source, object)
+            return fields.allSatisfy { field in keys.contains { catalog[$0] == field } }
+        }
+        if source == .hubspot {
+            if has(.deals, .dealStage) || has(.deals, .name) { return .deals }
+        } else {
+            if has(.contactRoles, .opportunityExternalID) && !has(.opportunities, .dealStage) { return .contactRoles }
+            if has(.campaignMembers, .campaignExternalID) && (has(.campaignMembers, .memberStatus) || has(.campaignMembers, .responded)) {
+                return .campaignMembers
+            }
+            if has(.opportunities, .dealStage) || has(.opportunities, .won) { return .opportunities }
+            // Accounts have a Type column too; a campaign file has no account attributes.
+            let accountish = [ImportField.website, .industry, .employees, .country].contains { has(.accounts, $0) }
+            if !accountish && [ImportField.channel, .startsAt, .endsAt].contains(where: { has(.campaigns, $0) }) { return .campaigns }
+        }
         let person = HeaderCatalog.fields(source, .contacts), account = HeaderCatalog.fields(source, .accounts)
         let hasEmail = keys.contains { person[$0] == .email }
         if hasEmail {

@@ -167,6 +167,11 @@ public struct ImportedAccount: Sendable, Equatable {
 public enum ImportedRecord: Sendable, Equatable {
     case person(ImportedPerson)
     case account(ImportedAccount)
+    case campaign(ImportedCampaign)
+    case member(ImportedMember)
+    case opportunity(ImportedOpportunity)
+    case contactRole(ImportedContactRole)
+    case cost(ImportedCost)
 }
 
 /// A row read: its record, or every problem it has (and the lifecycle or status values no mapping knows).
@@ -175,16 +180,93 @@ public enum ImportedRow: Sendable, Equatable {
     case problems([FieldError], unknownValues: [String])
 }
 
+/// One row's non-empty cells by field, and the problems found reading them (each naming its column).
+struct RowCells {
+    let plan: ImportPlan
+    let dates: ImportDateReader
+    var fields: [ImportField: (column: String, value: String)] = [:]
+    var problems: [FieldError] = []
+    var unknown: [String] = []
+
+    init(plan: ImportPlan, dates: ImportDateReader, values: [String]) {
+        self.plan = plan
+        self.dates = dates
+        for (index, field) in plan.columns {
+            let value = index < values.count ? values[index].trimmingWhitespace() : ""
+            if !value.isEmpty { fields[field] = (plan.headers[index], value) }
+        }
+    }
+
+    mutating func problem(_ field: ImportField, _ text: String) {
+        problems.append(FieldError(field: fields[field]?.column ?? plan.column(field), problem: text))
+    }
+
+    mutating func text(_ field: ImportField, max: Int = 255) -> String? {
+        guard let (column, value) = fields[field] else { return nil }
+        if value.count > max { problems.append(FieldError(field: column, problem: "is longer than \(max) characters")); return nil }
+        return value
+    }
+
+    /// The text of the first of `fields` with a value; a problem naming the first when none has one.
+    mutating func required(_ fields: ImportField...) -> String? {
+        for field in fields where self.fields[field] != nil { return text(field) }
+        problem(fields[0], "is required")
+        return nil
+    }
+
+    mutating func date(_ field: ImportField) -> Date? {
+        guard let (column, value) = fields[field] else { return nil }
+        switch dates.read(value) {
+        case let .success(date): return date
+        case let .failure(error): problems.append(FieldError(field: column, problem: error.problem)); return nil
+        }
+    }
+
+    mutating func flag(_ field: ImportField) -> Bool? {
+        guard let (column, value) = fields[field] else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes", "y": return true
+        case "false", "0", "no", "n": return false
+        default: problems.append(FieldError(field: column, problem: "'\(value)' is not true or false")); return nil
+        }
+    }
+
+    /// A reference to another record: `accord:<uuid>` as written, else the id with its source (`salesforce:001…`).
+    mutating func reference(_ field: ImportField) -> String? {
+        text(field).map { ImportRowReader.reference($0, plan.source) }
+    }
+
+    /// The currency of the row (its column, else the mapping's), checked.
+    mutating func currency() -> String? {
+        guard let value = text(.currency)?.uppercased() ?? plan.currency else { problem(.currency, "is required"); return nil }
+        guard CurrencyCode.isValid(value) else { problem(.currency, "'\(value)' is not an ISO 4217 currency code"); return nil }
+        return value
+    }
+
+    /// An amount in the currency's minor units (empty: nil).
+    mutating func amount(_ currency: String?) -> Int64? {
+        guard let (column, value) = fields[.amount] else { return nil }
+        guard let minor = ImportAmount.minor(value, currency: currency ?? "EUR") else {
+            problems.append(FieldError(field: column, problem: "'\(value)' is not an amount of money"))
+            return nil
+        }
+        return minor
+    }
+}
+
 /// Turns one CSV row into a record, or into the list of its problems (each naming its column).
 public struct ImportRowReader: Sendable {
     public var plan: ImportPlan
     public var dates: ImportDateReader
     public var lifecycle: LifecycleMap
+    public var mapping: ImportMapping
 
-    public init(plan: ImportPlan, dates: ImportDateReader = ImportDateReader(), lifecycle: LifecycleMap = LifecycleMap()) {
+    public init(plan: ImportPlan, dates: ImportDateReader = ImportDateReader(), lifecycle: LifecycleMap = LifecycleMap(),
+                mapping: ImportMapping = ImportMapping()) {
         self.plan = plan
         self.dates = dates
         self.lifecycle = lifecycle
+        self.mapping = mapping
     }
 
     /// External ids carry their source, so a Salesforce id and a HubSpot id never collide.
@@ -195,82 +277,74 @@ public struct ImportRowReader: Sendable {
         raw.hasPrefix("accord:") ? UUID(uuidString: String(raw.dropFirst(7))) : nil
     }
 
+    /// How a record names another: `accord:<UUID>` (normalized) or `<source>:<id>`.
+    public static func reference(_ raw: String, _ source: ImportSource) -> String {
+        accordID(raw).map { "accord:" + $0.uuidString } ?? externalID(raw, source)
+    }
+
     public func read(_ values: [String]) -> ImportedRow {
-        var fields: [ImportField: (column: String, value: String)] = [:]
-        for (index, field) in plan.columns {
-            let value = index < values.count ? values[index].trimmingWhitespace() : ""
-            if !value.isEmpty { fields[field] = (plan.headers[index], value) }
+        var cells = RowCells(plan: plan, dates: dates, values: values)
+        let record: ImportedRecord? = switch plan.kind {
+        case .person: person(&cells)
+        case .account: account(&cells)
+        case .campaign: campaign(&cells)
+        case .campaignMember: member(&cells)
+        case .opportunity: opportunity(&cells)
+        case .contactRole: contactRole(&cells)
+        case .campaignCost: cost(&cells)
         }
-        var problems: [FieldError] = []
-        func text(_ field: ImportField, max: Int = 255) -> String? {
-            guard let (column, value) = fields[field] else { return nil }
-            if value.count > max { problems.append(FieldError(field: column, problem: "is longer than \(max) characters")); return nil }
-            return value
+        guard let record, cells.problems.isEmpty else { return .problems(cells.problems, unknownValues: cells.unknown) }
+        return .record(record)
+    }
+
+    /// The row's own id: an `accord:<uuid>` (the record itself) or the CRM's id with its source.
+    func identity(_ cells: inout RowCells) -> (accordID: UUID?, externalID: String?) {
+        let raw = cells.text(.externalID)
+        let accordID = raw.flatMap(Self.accordID)
+        return (accordID, accordID == nil ? raw.map { Self.externalID($0, plan.source) } : nil)
+    }
+
+    func person(_ cells: inout RowCells) -> ImportedRecord? {
+        let (accordID, externalID) = identity(&cells)
+        let created = cells.date(.createdAt)
+        var email: EmailAddress?
+        if let (column, value) = cells.fields[.email] {
+            do { email = try EmailAddress(value) } catch { cells.problems.append(FieldError(field: column, problem: error.problem)) }
+        } else {
+            cells.problem(.email, "is required")
         }
-        func date(_ field: ImportField) -> Date? {
-            guard let (column, value) = fields[field] else { return nil }
-            switch dates.read(value) {
-            case let .success(date): return date
-            case let .failure(error): problems.append(FieldError(field: column, problem: error.problem)); return nil
+        let stage = self.stage(&cells, converted: cells.flag(.converted))
+        let optedOut = cells.flag(.optedOut)
+        let (first, last, title, company) = (cells.text(.firstName), cells.text(.lastName), cells.text(.title), cells.text(.companyName))
+        let account = cells.reference(.accountExternalID)
+        guard let email else { return nil }
+        return .person(ImportedPerson(accordID: accordID, externalID: externalID, email: email, firstName: first, lastName: last,
+                                      title: title, companyName: company, accountExternalID: account, stage: stage,
+                                      optedOut: optedOut, createdAt: created))
+    }
+
+    func account(_ cells: inout RowCells) -> ImportedRecord? {
+        let (accordID, externalID) = identity(&cells)
+        let created = cells.date(.createdAt)
+        let name = cells.required(.name)
+        var employees: Int?
+        if let (column, value) = cells.fields[.employees] {
+            if let number = Int(value.replacingOccurrences(of: ",", with: "")), number >= 0 { employees = number } else {
+                cells.problems.append(FieldError(field: column, problem: "'\(value)' is not a whole number of employees"))
             }
         }
-        func flag(_ field: ImportField) -> Bool? {
-            guard let (column, value) = fields[field] else { return nil }
-            switch value.lowercased() {
-            case "true", "1", "yes", "y": return true
-            case "false", "0", "no", "n": return false
-            default: problems.append(FieldError(field: column, problem: "'\(value)' is not true or false")); return nil
-            }
-        }
-        let rawID = text(.externalID)
-        let accordID = rawID.flatMap(Self.accordID)
-        let externalID = accordID == nil ? rawID.map { Self.externalID($0, plan.source) } : nil
-        let created = date(.createdAt)
-        switch plan.kind {
-        case .person:
-            var email: EmailAddress?
-            if let (column, value) = fields[.email] {
-                do { email = try EmailAddress(value) } catch { problems.append(FieldError(field: column, problem: error.problem)) }
-            } else {
-                let column = plan.columns.first { $0.value == .email }.map { plan.headers[$0.key] } ?? "email"
-                problems.append(FieldError(field: column, problem: "is required"))
-            }
-            var unknown: [String] = []
-            let stage = self.stage(fields, converted: flag(.converted), into: &problems, unknown: &unknown)
-            let optedOut = flag(.optedOut)
-            let (first, last, title, company) = (text(.firstName), text(.lastName), text(.title), text(.companyName))
-            let account = text(.accountExternalID).map { Self.accordID($0).map { "accord:" + $0.uuidString } ?? Self.externalID($0, plan.source) }
-            guard let email, problems.isEmpty else { return .problems(problems, unknownValues: unknown) }
-            let person = ImportedPerson(accordID: accordID, externalID: externalID, email: email, firstName: first,
-                                        lastName: last, title: title, companyName: company, accountExternalID: account,
-                                        stage: stage, optedOut: optedOut, createdAt: created)
-            return .record(.person(person))
-        case .account:
-            let name = text(.name)
-            if name == nil && fields[.name] == nil {
-                let column = plan.columns.first { $0.value == .name }.map { plan.headers[$0.key] } ?? "name"
-                problems.append(FieldError(field: column, problem: "is required"))
-            }
-            var employees: Int?
-            if let (column, value) = fields[.employees] {
-                if let number = Int(value.replacingOccurrences(of: ",", with: "")), number >= 0 { employees = number } else {
-                    problems.append(FieldError(field: column, problem: "'\(value)' is not a whole number of employees"))
-                }
-            }
-            let domain = fields[.domain].map { Self.domain($0.value) } ?? fields[.website].map { Self.domain($0.value) }
-            let account = ImportedAccount(accordID: accordID, externalID: externalID, name: name ?? "", domain: domain ?? nil, industry: text(.industry),
-                                          employees: employees, country: text(.country), createdAt: created)
-            return problems.isEmpty ? .record(.account(account)) : .problems(problems, unknownValues: [])
-        }
+        let domain = cells.fields[.domain].map { Self.domain($0.value) } ?? cells.fields[.website].map { Self.domain($0.value) }
+        return .account(ImportedAccount(accordID: accordID, externalID: externalID, name: name ?? "", domain: domain ?? nil,
+                                        industry: cells.text(.industry), employees: employees, country: cells.text(.country),
+                                        createdAt: created))
     }
 
     /// The lead stage from the lifecycle stage, refined by the lead status (HubSpot's UNQUALIFIED rejects a lead;
     /// Salesforce's status is the stage) and the converted flag (a converted Salesforce lead is at least `sql`).
-    func stage(_ fields: [ImportField: (column: String, value: String)], converted: Bool?,
-               into problems: inout [FieldError], unknown: inout [String]) -> LeadStage? {
+    func stage(_ cells: inout RowCells, converted: Bool?) -> LeadStage? {
         var stage: LeadStage?
         for field in [ImportField.lifecycle, .leadStatus] {
-            guard let (column, value) = fields[field] else { continue }
+            guard let (column, value) = cells.fields[field] else { continue }
             if plan.source == .hubspot && field == .leadStatus {
                 if HeaderCatalog.key(value) == "unqualified", let current = stage, [.new, .mql].contains(current) { stage = .rejected }
                 continue
@@ -278,8 +352,8 @@ public struct ImportRowReader: Sendable {
             switch lifecycle.stage(value, source: plan.source) {
             case let .stage(mapped): stage = mapped
             case let .unknown(raw):
-                unknown.append(raw)
-                problems.append(FieldError(field: column, problem: "'\(raw)' is not a known \(field == .lifecycle ? "lifecycle stage" : "lead status"); map it to an Accord stage (or null) under \"stages\" in --mapping"))
+                cells.unknown.append(raw)
+                cells.problems.append(FieldError(field: column, problem: "'\(raw)' is not a known \(field == .lifecycle ? "lifecycle stage" : "lead status"); map it to an Accord stage (or null) under \"stages\" in --mapping"))
             }
         }
         if converted == true, stage == nil || [.new, .mql, .sal].contains(stage!) { stage = .sql }

@@ -43,6 +43,8 @@ public enum CSVImporter {
         public var updated = 0
         public var unchanged = 0
         public var rejected = 0
+        /// Rows counted but not written: campaign members whose status the mapping says is not a touch.
+        public var skipped = 0
         public var leadsCreated = 0
         public var leadsUpdated = 0
         /// The first 100 problems (all are counted in `rejected`).
@@ -97,7 +99,7 @@ public enum CSVImporter {
 
         init(plan: ImportPlan, options: Options, rows: CSVFile.Rows, report: Report, now: Date, actor: AuditActor) {
             reader = ImportRowReader(plan: plan, dates: ImportDateReader(order: options.dateOrder),
-                                     lifecycle: LifecycleMap(overrides: options.mapping.stages))
+                                     lifecycle: LifecycleMap(overrides: options.mapping.stages), mapping: options.mapping)
             self.options = options
             self.rows = rows
             self.report = report
@@ -160,7 +162,28 @@ public enum CSVImporter {
                 try await writeAccounts(chunk.compactMap { if case let .account(account) = $0.record { account } else { nil } }, on: database)
             case .person:
                 try await writePersons(chunk.compactMap { if case let .person(person) = $0.record { ($0, person) } else { nil } }, on: database)
+            case .campaign:
+                try await writeCampaigns(chunk.compactMap { if case let .campaign(campaign) = $0.record { campaign } else { nil } }, on: database)
+            case .campaignMember:
+                try await writeMembers(chunk.compactMap { if case let .member(member) = $0.record { ($0, member) } else { nil } }, on: database)
+            case .opportunity:
+                try await writeOpportunities(chunk.compactMap { if case let .opportunity(deal) = $0.record { ($0, deal) } else { nil } }, on: database)
+            case .contactRole:
+                try await writeContactRoles(chunk.compactMap { if case let .contactRole(role) = $0.record { ($0, role) } else { nil } }, on: database)
+            case .campaignCost:
+                try await writeCosts(chunk.compactMap { if case let .cost(cost) = $0.record { ($0, cost) } else { nil } }, on: database)
             }
+        }
+
+        /// Rejects a row whose reference names nothing (`what` says what to import first).
+        func missing(_ row: Row, _ field: ImportField, _ reference: String, _ what: String) {
+            let shown = ImportRowReader.accordID(reference) == nil ? String(reference.split(separator: ":", maxSplits: 1).last ?? "") : reference
+            reject(row.number, row.fields, [FieldError(field: reader.plan.column(field), problem: "no \(what) has the id '\(shown)'; import the \(what) file first")])
+        }
+
+        /// Counts a record as created, updated or unchanged.
+        func count(existing: Bool, changed: Bool) {
+            if !existing { report.created += 1 } else if changed { report.updated += 1 } else { report.unchanged += 1 }
         }
 
         /// Sets a field when the file has a value that differs; says whether it did.
