@@ -20,7 +20,7 @@ struct ImportCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "salesforce, hubspot or auto (from the headers).")
     var source = "auto"
 
-    @ArgumentParser.Option(help: "leads, contacts, accounts, campaigns, campaign_members, opportunities, contact_roles (Salesforce); contacts, companies, deals (HubSpot); campaign_costs (either); auto from the headers.")
+    @ArgumentParser.Option(help: "leads, contacts, accounts, campaigns, campaign_members, opportunities, contact_roles (Salesforce); contacts, companies, deals (HubSpot); campaign_costs, suppressions (either); auto from the headers.")
     var object: String?
 
     @ArgumentParser.Option(help: "A JSON file overriding column, lifecycle, campaign type, member status and deal outcome mappings.")
@@ -89,6 +89,9 @@ struct ImportCommand: AsyncParsableCommand {
                 + "\(report.encoding), delimiter \(report.delimiter)",
             "  \(report.rows) row(s): \(report.created) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected",
         ]
+        if report.suppressed > 0 {
+            lines.append("  \(report.suppressed) row(s) for suppressed addresses or domains: not written")
+        }
         if report.skipped > 0 {
             lines.append("  \(report.skipped) member row(s) with a status that is not a touch (mapped to null): nothing written")
         }

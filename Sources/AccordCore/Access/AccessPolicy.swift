@@ -6,6 +6,8 @@
 /// - Marketers and marketing managers see every lead's status and story but cannot accept, reject or
 ///   reassign; they run campaigns and feed persons and touchpoints.
 /// - Marketing disputes rejections; sales managers decide disputes (uphold or overturn) and reassign; managers and admins read the audit trail.
+/// - Admins handle privacy requests (a person's export, erasure); marketing keeps the suppression list, admins
+///   remove entries.
 /// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
 ///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
@@ -29,6 +31,13 @@ public enum AccessPolicy {
             return .forbidden("Only admins see background jobs.")
         case (_, .webhooks, _):
             return .forbidden("Only admins manage webhooks.")
+        case (_, .privacy, _):
+            return .forbidden("Privacy requests (a person's data export, their erasure) are handled by admins.")
+        case (.marketer, .suppressions, .read), (.marketer, .suppressions, .create),
+             (.marketingManager, .suppressions, .read), (.marketingManager, .suppressions, .create):
+            return .allowed(.all)
+        case (_, .suppressions, _):
+            return .forbidden("Suppression lists are kept by marketing; only admins remove entries.")
         case (.salesManager, .audit, .read), (.marketingManager, .audit, .read):
             return .allowed(.all)
         case (_, .audit, _):
@@ -90,6 +99,9 @@ public enum AccessPolicy {
         }
         if resource == .webhooks {
             return "Webhooks hold signing secrets: they need a token with the admin scope."
+        }
+        if resource == .privacy {
+            return "A person's data export and erasure need a token with the admin scope."
         }
         switch action {
         case .read:

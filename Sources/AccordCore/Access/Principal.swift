@@ -35,6 +35,10 @@ public enum Resource: String, Sendable, CaseIterable {
     case webhooks
     /// Lead-quality analytics and data-quality reports (marketing and managers; read-only).
     case analytics
+    /// Data-subject requests: one person's data export and their erasure (admins).
+    case privacy
+    /// Suppression lists: addresses and domains never contacted or recreated (marketing adds, admins remove).
+    case suppressions
 }
 
 /// What a request wants to do.

@@ -37,11 +37,20 @@ public struct DisputeInput: Sendable, Equatable {
     public var reason: String
 
     public static func read(_ json: JSONValue) throws(AccordError) -> DisputeInput {
+        DisputeInput(reason: try ReasonInput.read(json, entity: "dispute").reason)
+    }
+}
+
+/// A body that is only a reason (`{"reason": "…"}`, at least 3 characters): disputes, erasures.
+public struct ReasonInput: Sendable, Equatable {
+    public var reason: String
+
+    public static func read(_ json: JSONValue, entity: String) throws(AccordError) -> ReasonInput {
         var reader = FieldReader(json)
         let reason = reader.notNull("reason", reader.string("reason", required: true, maxLength: 2_000)).value
         if let reason, reason.trimmingWhitespace().count < 3 { reader.problem("reason", "must say why, in at least 3 characters") }
-        try reader.finish(entity: "dispute")
-        return DisputeInput(reason: reason!.trimmingWhitespace())
+        try reader.finish(entity: entity)
+        return ReasonInput(reason: reason!.trimmingWhitespace())
     }
 }
 

@@ -11,6 +11,8 @@ public enum ImportObject: String, Vocabulary {
     case campaignMembers = "campaign_members"
     case contactRoles = "contact_roles"
     case campaignCosts = "campaign_costs"
+    /// A suppression list (emails or domains never to contact or recreate); any source, named with --object.
+    case suppressions
 
     /// The Accord record a row of this object becomes.
     public var kind: ImportKind {
@@ -22,14 +24,16 @@ public enum ImportObject: String, Vocabulary {
         case .opportunities, .deals: .opportunity
         case .contactRoles: .contactRole
         case .campaignCosts: .campaignCost
+        case .suppressions: .suppression
         }
     }
 
     /// The objects each CRM exports (campaign costs are Accord's own file, named with either CRM's ids).
     public static func exported(by source: ImportSource) -> [ImportObject] {
         switch source {
-        case .salesforce: [.leads, .contacts, .accounts, .campaigns, .campaignMembers, .opportunities, .contactRoles, .campaignCosts]
-        case .hubspot: [.contacts, .companies, .deals, .campaignCosts]
+        case .salesforce: [.leads, .contacts, .accounts, .campaigns, .campaignMembers, .opportunities, .contactRoles, .campaignCosts,
+                           .suppressions]
+        case .hubspot: [.contacts, .companies, .deals, .campaignCosts, .suppressions]
         }
     }
 }
@@ -40,6 +44,7 @@ public enum ImportKind: String, Sendable {
     case campaignMember = "campaign_member"
     case contactRole = "contact_role"
     case campaignCost = "campaign_cost"
+    case suppression
 }
 
 /// One of Accord's fields a column can fill.
@@ -94,6 +99,8 @@ public enum ImportField: String, Vocabulary {
     case contactIDs = "contact_ids"
     case role
     case primary
+    // suppression lists
+    case reason
 }
 
 /// The headers each CRM writes for an object, by API name and by the label its export uses, and which of Accord's
@@ -178,6 +185,11 @@ public enum HeaderCatalog {
         "Actual Cost": .amount, "currency": .currency,
     ]
 
+    /// A suppression list from any tool: an email or a domain per row, and why.
+    static let suppression: [String: ImportField] = [
+        "email": .email, "Email Address": .email, "domain": .domain, "reason": .reason, "Unsubscribe reason": .reason,
+    ]
+
     /// The catalog of a source's object, keyed by normalized header.
     public static func fields(_ source: ImportSource, _ object: ImportObject) -> [String: ImportField] {
         let table: [String: ImportField] = switch (source, object.kind) {
@@ -191,6 +203,7 @@ public enum HeaderCatalog {
         case (.hubspot, .account): hubspotCompany
         case (.hubspot, .opportunity): hubspotDeal
         case (_, .campaignCost): campaignCost
+        case (_, .suppression): suppression
         default: [:]
         }
         return Dictionary(table.map { (key($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })

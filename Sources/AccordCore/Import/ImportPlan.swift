@@ -103,7 +103,8 @@ public struct ImportPlan: Sendable, Equatable {
                             mapping: ImportMapping = ImportMapping()) throws(ImportSetupError) -> ImportPlan {
         let keys = headers.map(HeaderCatalog.key)
         guard keys.contains(where: { !$0.isEmpty }) else { throw ImportSetupError("the file has no header row") }
-        let source = source ?? detectSource(keys)
+        // A suppression list names no CRM; its source does not matter.
+        let source = source ?? detectSource(keys) ?? (object == .suppressions ? .salesforce : nil)
         guard let source else {
             throw ImportSetupError("cannot tell whether this is a Salesforce or a HubSpot export from its headers; give --source salesforce or --source hubspot")
         }
@@ -138,6 +139,7 @@ public struct ImportPlan: Sendable, Equatable {
         case .opportunity: [[.name], [.accountExternalID], [.dealStage, .closed, .won]]
         case .contactRole: [[.opportunityExternalID], [.contactExternalID, .email]]
         case .campaignCost: [[.campaignExternalID, .campaignName], [.month], [.amount]]
+        case .suppression: [[.email, .domain]]
         }
         for group in required where !group.contains(where: { filledBy[$0] != nil }) {
             let known = catalog.filter { group.contains($0.value) }.map(\.key).sorted().joined(separator: ", ")

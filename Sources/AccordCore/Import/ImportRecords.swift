@@ -308,4 +308,20 @@ extension ImportRowReader {
         return .cost(ImportedCost(campaign: campaign, campaignName: campaign == nil ? name : nil, month: month, amountMinor: amount,
                                   currency: currency))
     }
+
+    func suppression(_ cells: inout RowCells) -> ImportedRecord? {
+        let email = email(&cells), reason = cells.text(.reason, max: 200)
+        var domain: String?
+        if let (column, value) = cells.fields[.domain] {
+            do { domain = try SuppressionInput.domain(value) } catch {
+                cells.problems.append(FieldError(field: column, problem: error.problem))
+            }
+        }
+        if cells.fields[.email] == nil && cells.fields[.domain] == nil {
+            cells.problem(cells.plan.columns.values.contains(.email) ? .email : .domain, "is required (an email or a domain)")
+        }
+        guard email != nil || domain != nil else { return nil }
+        // A row with both suppresses the address (the domain column of a contact list is not a whole-domain block).
+        return .suppression(SuppressionInput(email: email, domain: email == nil ? domain : nil, reason: reason))
+    }
 }

@@ -172,6 +172,7 @@ public enum ImportedRecord: Sendable, Equatable {
     case opportunity(ImportedOpportunity)
     case contactRole(ImportedContactRole)
     case cost(ImportedCost)
+    case suppression(SuppressionInput)
 }
 
 /// A row read: its record, or every problem it has (and the lifecycle or status values no mapping knows).
@@ -292,6 +293,7 @@ public struct ImportRowReader: Sendable {
         case .opportunity: opportunity(&cells)
         case .contactRole: contactRole(&cells)
         case .campaignCost: cost(&cells)
+        case .suppression: suppression(&cells)
         }
         guard let record, cells.problems.isEmpty else { return .problems(cells.problems, unknownValues: cells.unknown) }
         return .record(record)

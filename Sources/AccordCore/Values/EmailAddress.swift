@@ -36,6 +36,15 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         String(value[value.index(after: value.firstIndex(of: "@")!)...])
     }
 
+    /// The domain and each parent domain, most specific first (`a.b.example` → `a.b.example`, `b.example`).
+    public var domainSuffixes: [String] { Self.suffixes(of: domain) }
+
+    public static func suffixes(of domain: String) -> [String] {
+        let labels = domain.split(separator: ".")
+        guard labels.count >= 2 else { return [] }
+        return (0...(labels.count - 2)).map { labels[$0...].joined(separator: ".") }
+    }
+
     public var description: String { value }
 
     public init(from decoder: any Decoder) throws {

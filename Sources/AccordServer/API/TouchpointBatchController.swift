@@ -11,8 +11,10 @@ struct TouchpointBatchController: RouteCollection {
     struct ResultDTO: Content {
         var created: Int
         var duplicates: Int
-        /// The touchpoint id of every item, in order (the stored one for a duplicate event id).
-        var ids: [UUID]
+        /// Items for a suppressed address or domain: not stored.
+        var suppressed: Int
+        /// The touchpoint id of every item, in order (the stored one for a duplicate event id; null when suppressed).
+        var ids: [UUID?]
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -57,14 +59,15 @@ struct TouchpointBatchController: RouteCollection {
         }
         try report.throwIfInvalid()
         let result = try await TouchpointIngestion.ingest(items, now: now, on: request.db)
-        let body = ResultDTO(created: result.created, duplicates: result.duplicates, ids: result.ids)
+        let body = ResultDTO(created: result.created, duplicates: result.duplicates, suppressed: result.suppressed,
+                             ids: result.ids)
         return try await body.encodeResponse(status: result.created > 0 ? .created : .ok, for: request)
     }
 }
 
 extension TouchpointBatchController.ResultDTO {
     static var schema: JSONSchema {
-        .object(properties: ["created": .integer, "duplicates": .integer,
-                             "ids": .array(items: APISchemas.uuid())])
+        .object(properties: ["created": .integer, "duplicates": .integer, "suppressed": .integer,
+                             "ids": .array(items: APISchemas.uuid(nullable: true))])
     }
 }

@@ -71,6 +71,7 @@ public enum AccordApplication {
         try routes.register(collection: LeadMovesController())
         try routes.register(collection: LeadHandoffController())
         try routes.register(collection: LeadFeedbackController())
+        try routes.register(collection: PrivacyController())
         try routes.register(collection: AnalyticsController())
         try routes.register(collection: AttributionController())
         try routes.register(collection: AuditController())

@@ -56,7 +56,7 @@ public enum AccountMatcher {
         var candidatesByEmail: [EmailAddress: [String]] = [:]
         for email in emails {
             guard let domain = FreeMail.accountDomain(of: email) else { continue }
-            candidatesByEmail[email] = suffixes(of: domain)
+            candidatesByEmail[email] = EmailAddress.suffixes(of: domain)
         }
         let candidates = Array(Set(candidatesByEmail.values.joined()))
         guard !candidates.isEmpty else { return [:] }
@@ -73,12 +73,5 @@ public enum AccountMatcher {
             if let match = suffixes.lazy.compactMap({ accountByDomain[$0] }).first { result[email] = match }
         }
         return result
-    }
-
-    /// `eu.mail.acme.com` → [`eu.mail.acme.com`, `mail.acme.com`, `acme.com`], longest first.
-    static func suffixes(of domain: String) -> [String] {
-        let labels = domain.split(separator: ".")
-        guard labels.count >= 2 else { return [] }
-        return (0...(labels.count - 2)).map { labels[$0...].joined(separator: ".") }
     }
 }

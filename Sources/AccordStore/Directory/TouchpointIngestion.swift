@@ -16,12 +16,14 @@ public enum TouchpointIngestion {
         }
     }
 
-    /// What a batch did: the touchpoint id of every item in order, and how many were new.
+    /// What a batch did: the touchpoint id of every item in order (nil for a suppressed address), and how many were new.
     public struct Result: Sendable, Equatable {
-        public var ids: [UUID]
+        public var ids: [UUID?]
         public var created: Int
         /// Items whose `eventId` was stored before (or earlier in the same batch): nothing new was written.
         public var duplicates: Int
+        /// Items for an address or domain on the suppression list: not stored, and no person created.
+        public var suppressed: Int = 0
     }
 
     public static func ingest(_ items: [Item], now: Date, on database: any Database) async throws -> Result {
@@ -48,17 +50,24 @@ public enum TouchpointIngestion {
         }
         try report.throwIfInvalid()
 
-        let emails = Set(items.compactMap { if case let .email(email) = $0.input.person { email } else { nil } })
-        let personByEmail = try await PersonDirectory.resolve(emails, createdAt: now, on: database)
+        let named = Set(items.compactMap { if case let .email(email) = $0.input.person { email } else { nil } })
+        let blocked = try await Suppressions.suppressed(named, on: database)
+        let personByEmail = try await PersonDirectory.resolve(named.subtracting(blocked), createdAt: now, on: database)
         let eventIDs = Set(items.compactMap(\.input.eventID))
         var idByEvent = try await storedEventIDs(eventIDs, on: database)
         let storedBefore = Set(idByEvent.keys)
 
         var generator = SystemRandomNumberGenerator()
-        var ids: [UUID] = []
+        var ids: [UUID?] = []
         var fresh: [Touchpoint] = []
+        var suppressed = 0
         ids.reserveCapacity(items.count)
         for item in items {
+            if case let .email(email) = item.input.person, blocked.contains(email) {
+                ids.append(nil)
+                suppressed += 1
+                continue
+            }
             if let eventID = item.input.eventID, let id = idByEvent[eventID] {
                 ids.append(id)
                 continue
@@ -89,7 +98,7 @@ public enum TouchpointIngestion {
         for (index, item) in items.enumerated() {
             if let eventID = item.input.eventID, let id = stored[eventID], id != ids[index],
                !storedBefore.contains(eventID) {
-                if freshIDs.contains(ids[index]) { lost += 1 }
+                if let mine = ids[index], freshIDs.contains(mine) { lost += 1 }
                 ids[index] = id
             }
         }
@@ -100,7 +109,7 @@ public enum TouchpointIngestion {
         let newest = min(fresh.map(\.occurredAt).max() ?? now, now.addingTimeInterval(3_600))
         try await LiveScoring.rescore(Set(fresh.map(\.personID)), now: max(now, newest).addingTimeInterval(1),
                                       on: database)
-        return Result(ids: ids, created: created, duplicates: items.count - created)
+        return Result(ids: ids, created: created, duplicates: items.count - created - suppressed, suppressed: suppressed)
     }
 
     static func storedEventIDs(_ eventIDs: Set<String>, on database: any Database) async throws -> [String: UUID] {

@@ -45,6 +45,8 @@ public enum CSVImporter {
         public var rejected = 0
         /// Rows counted but not written: campaign members whose status the mapping says is not a touch.
         public var skipped = 0
+        /// People rows for an address or domain on the suppression list: not written.
+        public var suppressed = 0
         public var leadsCreated = 0
         public var leadsUpdated = 0
         /// The first 100 problems (all are counted in `rejected`).
@@ -172,6 +174,11 @@ public enum CSVImporter {
                 try await writeContactRoles(chunk.compactMap { if case let .contactRole(role) = $0.record { ($0, role) } else { nil } }, on: database)
             case .campaignCost:
                 try await writeCosts(chunk.compactMap { if case let .cost(cost) = $0.record { ($0, cost) } else { nil } }, on: database)
+            case .suppression:
+                let inputs = chunk.compactMap { if case let .suppression(input) = $0.record { input } else { nil } }
+                for (_, created) in try await Suppressions.add(inputs, source: .import_, by: actor.label, at: now, on: database) {
+                    count(existing: !created, changed: false)
+                }
             }
         }
 
@@ -272,10 +279,15 @@ public enum CSVImporter {
                 }
             }
             let byDomain = try await AccountMatcher.accounts(forEmails: Set(rows.map(\.person.email)), on: database)
+            let blocked = try await Suppressions.suppressed(Set(rows.map(\.person.email)), on: database)
             var staged: [(PersonModel, ImportedPerson)] = []
             var fresh: [PersonModel] = []  // written together after the loop, one multi-row insert per chunk
             var freshIDs = Set<UUID>()
             for (row, person) in rows where !failed {
+                if blocked.contains(person.email) {
+                    report.suppressed += 1
+                    continue
+                }
                 if let named = person.accountExternalID, accounts[named] == nil {
                     let column = reader.plan.columns.first { $0.value == .accountExternalID }.map { reader.plan.headers[$0.key] } ?? "account"
                     reject(row.number, row.fields, [FieldError(field: column, problem: "no account has the id '\(named.split(separator: ":", maxSplits: 1).last ?? "")'; import the accounts file first")])

@@ -34,6 +34,7 @@ public enum AccordMigrations {
         M0029_AddLiveScores(),
         M0030_AddFeedback(),
         M0031_AddJourneyRollups(),
+        M0032_CreateSuppressions(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -45,6 +46,6 @@ public enum AccordMigrations {
         BusinessCalendarModel.schema, SLAPolicyModel.schema, RoutingRuleModel.schema, RoutingPositionModel.schema,
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
         WebhookEndpointModel.schema, WebhookDeliveryModel.schema, FeedbackCodeModel.schema, LeadObjectionModel.schema,
-        DisputeModel.schema, M0031_AddJourneyRollups.table,
+        DisputeModel.schema, M0031_AddJourneyRollups.table, SuppressionModel.schema,
     ]
 }

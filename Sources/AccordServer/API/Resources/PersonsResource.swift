@@ -85,6 +85,7 @@ struct PersonsResource: APIResource {
     static func create(_ body: JSONValue, on database: any Database) async throws -> PersonModel {
         let input = try PersonInput.read(body, .create)
         let email = input.email.value!
+        try await Suppressions.check(email, field: "email", on: database)
         let model = PersonModel(email: email.value)
         model.source = "api"
         try await apply(input, to: model, on: database)

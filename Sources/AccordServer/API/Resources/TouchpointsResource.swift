@@ -84,8 +84,11 @@ struct TouchpointsResource: APIResource {
         guard let input else { throw AccordError.validation(report.problems) }
         let result = try await TouchpointIngestion.ingestInTransaction(
             [.init(path: "", input: input)], now: Date(), on: database)
-        guard let model = try await TouchpointModel.find(result.ids[0], on: database) else {
-            throw AccordError.notFound(entity: name, id: result.ids[0].uuidString)
+        guard let id = result.ids[0] else {  // the address is on the suppression list
+            throw AccordError.validation([FieldError(field: "email", problem: "is on the suppression list; no touchpoint is recorded")])
+        }
+        guard let model = try await TouchpointModel.find(id, on: database) else {
+            throw AccordError.notFound(entity: name, id: id.uuidString)
         }
         return model
     }
