@@ -141,4 +141,32 @@ import Testing
         #expect(repeated.created == 0 && repeated.updated == 2 && repeated.unchanged == 1)
         #expect(try await CampaignCostModel.query(on: database).filter(\.$month == "2025-03").all().map(\.amountMinor) == [1_250_000])
     }
+
+    @Test("a suppression list imports (addresses hashed, domains as they are); suppressed people are not imported")
+    func suppressionList() async throws {
+        try await withStore { store in try await Self.checkSuppressionList(store.database) }
+    }
+
+    static func checkSuppressionList(_ database: any Database) async throws {
+        do {
+            _ = try await run("contacts.csv", "Record ID,Email\n1,keep@acme.example\n", .init(), database)
+            var options = CSVImporter.Options(object: .suppressions)
+            let list = "Email Address,domain,reason\nKeep@Acme.example,,unsubscribed\n,rival.example,competitor\nnot-an-email,,\n"
+            let refused = try await run("suppressions.csv", list, options, database)
+            #expect(!refused.written && refused.problems.map(\.column) == ["Email Address"])
+            options.skipInvalid = true
+            options.rejectsPath = NSTemporaryDirectory() + "suppression-rejects-\(UUID().uuidString).csv"
+            let report = try await run("suppressions.csv", list, options, database)
+            #expect(report.written && report.created == 2 && report.rejected == 1)
+            let entries = try await SuppressionModel.query(on: database).all()
+            #expect(Set(entries.map(\.kind)) == ["email", "domain"] && !entries.contains { $0.value.contains("keep@") })
+            #expect(try await PersonModel.query(on: database).filter(\.$email == "keep@acme.example").first()?.optedOut == true)
+            let again = try await run("suppressions.csv", list, options, database)
+            #expect(again.created == 0 && again.unchanged == 2)
+            // people at a suppressed address or domain are left out of a contact import, and counted
+            let people = try await run("contacts2.csv", "Record ID,Email\n2,new@rival.example\n3,new@acme.example\n4,a@sub.rival.example\n", .init(), database)
+            #expect(people.created == 1 && people.suppressed == 2 && people.written)
+            #expect(try await PersonModel.query(on: database).filter(\.$email ~~ ["new@rival.example", "a@sub.rival.example"]).count() == 0)
+        }
+    }
 }
