@@ -71,7 +71,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         guard let report = outcome else { return }
-        print(Self.summary(report))
+        print(report.summary.joined(separator: "\n"))
         for problem in report.problems {
             FileHandle.standardError.write(Data("accord: \(file): row \(problem.row), \(problem.column): \(problem.problem)\n".utf8))
         }
@@ -81,30 +81,5 @@ struct ImportCommand: AsyncParsableCommand {
         if report.rejected > 0 && !skipInvalid {
             throw BadInput(description: "\(report.rejected) bad row(s): nothing was imported (fix them, map them with --mapping, or use --skip-invalid --rejects FILE)")
         }
-    }
-
-    static func summary(_ report: CSVImporter.Report) -> String {
-        var lines = [
-            "\(report.dryRun ? "Dry run (nothing changed)" : report.written ? "Imported" : "Not imported"): \(report.source.rawValue) \(report.object.rawValue), "
-                + "\(report.encoding), delimiter \(report.delimiter)",
-            "  \(report.rows) row(s): \(report.created) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected",
-        ]
-        if report.suppressed > 0 {
-            lines.append("  \(report.suppressed) row(s) for suppressed addresses or domains: not written")
-        }
-        if report.skipped > 0 {
-            lines.append("  \(report.skipped) member row(s) with a status that is not a touch (mapped to null): nothing written")
-        }
-        if report.leadsCreated + report.leadsUpdated > 0 {
-            lines.append("  leads from lifecycle stages: \(report.leadsCreated) new, \(report.leadsUpdated) moved")
-        }
-        if !report.unknownValues.isEmpty {
-            lines.append("  unknown values (map them in --mapping under \"\(report.object.kind == .campaign ? "channels" : report.object.kind == .campaignMember ? "statuses" : "stages")\"): "
-                + report.unknownValues.sorted { $0.key < $1.key }.map { "'\($0.key)' × \($0.value)" }.joined(separator: ", "))
-        }
-        if !report.unrecognizedHeaders.isEmpty {
-            lines.append("  columns not imported: " + report.unrecognizedHeaders.joined(separator: ", "))
-        }
-        return lines.joined(separator: "\n")
     }
 }

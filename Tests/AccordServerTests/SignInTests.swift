@@ -46,6 +46,23 @@ import VaporTesting
             return response
         }
 
+        /// Posts a multipart form with one file, as a browser uploads it.
+        func upload(_ path: String, fields: [String: String], file: (name: String, filename: String, content: String))
+            async throws -> TestingHTTPResponse {
+            let boundary = "----accord\(UUID().uuidString)"
+            var text = ""
+            for (name, value) in fields {
+                text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+            }
+            text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n\(file.content)\r\n--\(boundary)--\r\n"
+            var headers = HTTPHeaders()
+            if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0)=\($1)" }.joined(separator: "; ")) }
+            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            return try await app.testing().performTest(request: .init(method: .POST, url: URI(path: path), headers: headers,
+                                                                      body: ByteBuffer(string: text)))
+        }
+
         /// The CSRF token of the form on a page.
         func csrf(on path: String) async throws -> String {
             let page = try await request(.GET, path)

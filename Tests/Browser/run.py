@@ -280,10 +280,36 @@ def test_marketer_compares_attribution_models(driver, base):
     driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "attribution.png"))
 
 
+def test_marketer_imports_a_hubspot_export(driver, base):
+    # Marketing uploads a CRM export: a bad row stops it with the row and column named; skipping bad rows writes the rest.
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.find_element(By.LINK_TEXT, "Import").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Import")
+    path = os.path.join(tempfile.mkdtemp(prefix="accord-upload-"), "hubspot-contacts.csv")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("Record ID,Email,First Name,Lifecycle Stage\n"
+                     "9001,ulla@browser-import.example,Ulla,marketingqualifiedlead\n"
+                     "9002,not-an-email,Bob,lead\n")
+    driver.find_element(By.ID, "file").send_keys(path)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]"))
+    result = driver.find_element(By.ID, "result").text
+    assert "Nothing was imported from hubspot-contacts.csv" in result, result
+    problem = driver.find_element(By.CSS_SELECTOR, "#problems tbody tr").text
+    assert problem.startswith("3 Email"), problem
+    driver.find_element(By.ID, "file").send_keys(path)
+    driver.find_element(By.NAME, "skipInvalid").click()
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]"))
+    result = driver.find_element(By.ID, "result").text
+    assert "Imported hubspot-contacts.csv" in result and "1 new" in result and "1 rejected" in result, result
+    assert driver.find_element(By.CSS_SELECTOR, "#result a[href^='/import/rejects/']").get_attribute("download") is not None
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "import.png"))
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
-         test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models]
+         test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models,
+         test_marketer_imports_a_hubspot_export]
 
 
 def main():

@@ -38,6 +38,10 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .suppressions, _):
             return .forbidden("Suppression lists are kept by marketing; only admins remove entries.")
+        case (.marketer, .imports, _), (.marketingManager, .imports, _):
+            return .allowed(.all)
+        case (_, .imports, _):
+            return .forbidden("CRM files are imported by marketing and admins.")
         case (.salesManager, .audit, .read), (.marketingManager, .audit, .read):
             return .allowed(.all)
         case (_, .audit, _):

@@ -39,6 +39,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case privacy
     /// Suppression lists: addresses and domains never contacted or recreated (marketing adds, admins remove).
     case suppressions
+    /// Uploading CRM exports on the import page (marketing and admins; the command line is the operator's).
+    case imports
 }
 
 /// What a request wants to do.

@@ -98,6 +98,7 @@ public enum AccordApplication {
         try routes.register(collection: LeadPage())
         try routes.register(collection: QualityPage())
         try routes.register(collection: AttributionPage())
+        try routes.register(collection: ImportPage())
         try routes.register(collection: SettingsPages())
     }
 

@@ -27,7 +27,7 @@ public enum CSVImporter {
         }
     }
 
-    public struct RowProblem: Sendable, Equatable {
+    public struct RowProblem: Sendable, Equatable, Encodable {
         public var row: Int
         public var column: String
         public var problem: String

@@ -33,7 +33,7 @@ struct Shell: Encodable {
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
             ("Campaigns", "/campaigns", .campaigns), ("Lead quality", "/quality", .analytics),
-            ("Attribution", "/attribution", .analytics),
+            ("Attribution", "/attribution", .analytics), ("Import", "/import", .imports),
             ("Lead definition", "/definitions", .definitions),
             ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),
         ]
