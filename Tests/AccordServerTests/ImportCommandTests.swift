@@ -35,6 +35,31 @@ import Testing
         #expect(unknown.status == 2 && unknown.stderr.contains("cannot read"))
     }
 
+    @Test("privacy from the command line: export a person as JSON, erase them, suppress a domain; they stay out")
+    func privacyCommands() throws {
+        let folder = try Accord.temporaryFolder()
+        let database = ["ACCORD_DB": folder + "/accord.sqlite"]
+        let contacts = folder + "/contacts.csv"
+        try "Record ID,Email,First Name,Lifecycle Stage\n1,ann@acme.example,Annika,marketingqualifiedlead\n2,bob@rival.example,Bob,lead\n"
+            .write(toFile: contacts, atomically: true, encoding: .utf8)
+        #expect(try Accord.run(["import", contacts], environment: database).status == 0)
+        let export = try Accord.run(["privacy", "export", "--person", "ANN@acme.example"], environment: database)
+        #expect(export.status == 0, "\(export.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any]
+        #expect((json?["person"] as? [String: Any])?["firstName"] as? String == "Annika" && (json?["leads"] as? [Any])?.count == 1)
+        let erase = try Accord.run(["privacy", "erase", "--person", "ann@acme.example", "--reason", "ticket 42"], environment: database)
+        #expect(erase.status == 0 && erase.stdout.contains("1 lead(s)"), "\(erase.stderr)")
+        #expect(try Accord.run(["privacy", "export", "--person", "ann@acme.example"], environment: database).status == 2)
+        #expect(try Accord.run(["privacy", "erase", "--person", "ann@acme.example", "--reason", "x"], environment: database).status == 2)
+        let suppress = try Accord.run(["privacy", "suppress", "--domain", "rival.example", "--reason", "competitor"], environment: database)
+        #expect(suppress.status == 0 && suppress.stdout.contains("Suppressed rival.example"))
+        let both = try Accord.run(["privacy", "suppress", "--email", "a@b.example", "--domain", "b.example"], environment: database)
+        #expect(both.status == 2 && both.stderr.contains("either email or domain"))
+        // importing the file again brings neither back
+        let again = try Accord.run(["import", contacts], environment: database)
+        #expect(again.status == 0 && again.stdout.contains("2 row(s) for suppressed addresses or domains"), "\(again.stdout)")
+    }
+
     @Test("export writes CRM files that import back unchanged, and into an empty Accord as the same records")
     func exportCommand() throws {
         let folder = try Accord.temporaryFolder()

@@ -24,14 +24,15 @@ public struct SuppressionInput: Sendable, Equatable {
 
     public static func read(_ json: JSONValue) throws(AccordError) -> SuppressionInput {
         var reader = FieldReader(json)
-        let emailField = reader.email("email"), domainField = reader.string("domain", maxLength: 253)
-        let email = emailField.value, rawDomain = domainField.value
+        let email = reader.email("email").value, rawDomain = reader.string("domain", maxLength: 253).value
         let reason = reader.string("reason", maxLength: 200).value?.trimmingWhitespace()
         var domain: String?
         if let rawDomain {
             do { domain = try Self.domain(rawDomain) } catch { reader.problem("domain", error.problem) }
         }
-        if emailField.isPresent == domainField.isPresent {
+        // Given at all (a malformed address is its own problem, not "neither").
+        let given = (email: reader.raw("email").map { $0 != .null } ?? false, domain: reader.raw("domain").map { $0 != .null } ?? false)
+        if given.email == given.domain {
             reader.problem("email", "give either email or domain, not both or neither")
         }
         try reader.finish(entity: "suppression")
