@@ -59,6 +59,17 @@ import Vapor
             let eventsBefore = try await AuditEventModel.query(on: app.db).filter(\.$entityID ~~ [personID, leadID]).count()
             #expect(eventsBefore >= 3)
             let admin = try await app.makeUser(role: .admin, scopes: [.admin])
+            // webhooks about the lead: one delivered (kept in the log, scrubbed), one waiting (dropped)
+            let endpoint = WebhookEndpointModel()
+            (endpoint.id, endpoint.url, endpoint.events, endpoint.secret, endpoint.isActive) = (UUID(), "https://hooks.example/x", "*", "s", true)
+            try await endpoint.create(on: app.db)
+            for status in ["delivered", "pending"] {
+                let delivery = WebhookDeliveryModel()
+                (delivery.id, delivery.$endpoint.id, delivery.messageID, delivery.eventType, delivery.status, delivery.attempts, delivery.createdAt) =
+                    (UUID(), endpoint.id!, "msg_\(status)", "lead.assigned", status, 1, Date())
+                delivery.body = #"{"data": {"leadId": "\#(subject.lead)", "email": "\#(subject.email)", "name": "Greta Lind"}}"#
+                try await delivery.create(on: app.db)
+            }
             // a reason is required; reps and marketers may not erase
             #expect(try await app.send(.POST, "/api/v1/persons/\(subject.person)/erase", #"{}"#, token: admin.token).problemFields == ["reason"])
             #expect(try await app.send(.POST, "/api/v1/persons/\(subject.person)/erase", #"{"reason": "GDPR art. 17 request"}"#,
@@ -84,6 +95,10 @@ import Vapor
                         "\(event.action): \(text)")
             }
             #expect(try await AuditEventModel.query(on: app.db).count() >= eventsBefore + 1)
+            let deliveries = try await WebhookDeliveryModel.query(on: app.db).all()
+            #expect(deliveries.map(\.status) == ["delivered"])
+            #expect(deliveries.allSatisfy { !$0.body.lowercased().contains("greta") && !$0.body.contains(subject.lead) && $0.body.contains("[erased]") },
+                    "\(deliveries.map(\.body))")
             // they stay out: a batch for the address stores nothing and creates no one; the API refuses to create them
             let again = try await app.send(.POST, "/api/v1/touchpoints:batch",
                                            #"[{"email": "GRETA.LIND@erasable.example", "kind": "visited", "side": "marketing", "channel": "website", "occurredAt": "2026-02-01T10:00:00Z"}]"#)

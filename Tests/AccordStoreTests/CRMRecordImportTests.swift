@@ -158,6 +158,7 @@ import Testing
             options.rejectsPath = NSTemporaryDirectory() + "suppression-rejects-\(UUID().uuidString).csv"
             let report = try await run("suppressions.csv", list, options, database)
             #expect(report.written && report.created == 2 && report.rejected == 1)
+            #expect(Suppressions.hash(try EmailAddress("Jane.Doe@example.org")) == "7f73355bf032dcbb8e5a3f51f1e4a8ba92ef1344de2d95382634cf91da6d6181")  // hashlib.sha256
             let entries = try await SuppressionModel.query(on: database).all()
             #expect(Set(entries.map(\.kind)) == ["email", "domain"] && !entries.contains { $0.value.contains("keep@") })
             #expect(try await PersonModel.query(on: database).filter(\.$email == "keep@acme.example").first()?.optedOut == true)

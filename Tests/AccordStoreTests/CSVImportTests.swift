@@ -133,6 +133,12 @@ import Testing
             #expect(try await LeadModel.query(on: store.database).all().map(\.stage) == ["mql"])
             let again = try await CSVImporter.run(file: path, options: .init(), actor: Self.actor, on: store.database)
             #expect(again.created == 0 && again.leadsCreated == 0)
+            // a later file changes the person and moves the lead: both kept (written with one multi-row update each)
+            let later = try Self.file("later.csv", "Record ID,Email,Job Title,Lifecycle Stage\n5,eve@acme.example,VP Marketing,salesqualifiedlead\n")
+            let moved = try await CSVImporter.run(file: later, options: .init(), actor: Self.actor, on: store.database)
+            #expect(moved.updated == 1 && moved.leadsUpdated == 1)
+            #expect(try await PersonModel.query(on: store.database).first()?.title == "VP Marketing")
+            #expect(try await LeadModel.query(on: store.database).all().map(\.stage) == ["sql"])
         }
     }
 }

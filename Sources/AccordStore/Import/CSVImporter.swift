@@ -282,6 +282,7 @@ public enum CSVImporter {
             let blocked = try await Suppressions.suppressed(Set(rows.map(\.person.email)), on: database)
             var staged: [(PersonModel, ImportedPerson)] = []
             var fresh: [PersonModel] = []  // written together after the loop, one multi-row insert per chunk
+            var changedModels: [UUID: PersonModel] = [:]  // likewise, one multi-row update
             var freshIDs = Set<UUID>()
             for (row, person) in rows where !failed {
                 if blocked.contains(person.email) {
@@ -333,7 +334,7 @@ public enum CSVImporter {
                     freshIDs.insert(model.id!)
                     report.created += 1
                 } else if changed {
-                    if !freshIDs.contains(model.id!) { try await model.update(on: database) }
+                    if !freshIDs.contains(model.id!) { changedModels[model.id!] = model }
                     report.updated += 1
                 } else {
                     report.unchanged += 1
@@ -343,8 +344,15 @@ public enum CSVImporter {
                 if person.stage != nil { staged.append((model, person)) }
             }
             try await BulkInsert.insert(fresh, using: Self.newPersons, on: database)
+            try await BulkUpdate.update(PersonModel.schema, columns: Self.changedPersonColumns, rows: changedModels.values.map { person in
+                [.uuid(person.id), .text(person.email), .text(person.firstName), .text(person.lastName), .text(person.title),
+                 .uuid(person.$account.id), .bool(person.optedOut), .text(person.externalID), .date(now)]
+            }, on: database)
             try await writeLeads(staged, on: database)
         }
+
+        static let changedPersonColumns = ["email", "first_name", "last_name", "title", "account_id", "opted_out", "external_id",
+                                           "updated_at"]
 
         /// New people and leads go in with multi-row inserts (BulkInsert, as the demo writer does), not a statement
         /// each: the columns an import fills, the rest left to their defaults.
@@ -376,13 +384,14 @@ public enum CSVImporter {
             }
             var fresh: [LeadModel] = []
             var freshIDs = Set<UUID>()
+            var moved: [UUID: LeadModel] = [:]
             for (model, person) in people {
                 guard let stage = person.stage, let id = model.id else { continue }
                 if let lead = latest[id] {
                     if lead.stage != stage.rawValue {
                         lead.stage = stage.rawValue
                         lead.stageChangedAt = now
-                        if !freshIDs.contains(lead.id!) { try await lead.update(on: database) }
+                        if !freshIDs.contains(lead.id!) { moved[lead.id!] = lead }
                         report.leadsUpdated += 1
                     }
                 } else {
@@ -397,6 +406,9 @@ public enum CSVImporter {
                 }
             }
             try await BulkInsert.insert(fresh, using: Self.newLeads, on: database)
+            try await BulkUpdate.update(LeadModel.schema, columns: ["stage", "stage_changed_at", "updated_at"], rows: moved.values.map {
+                [.uuid($0.id), .text($0.stage), .date($0.stageChangedAt), .date(now)]
+            }, on: database)
         }
     }
 }

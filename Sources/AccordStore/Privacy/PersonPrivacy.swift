@@ -52,7 +52,8 @@ public enum PersonPrivacy {
     }
 
     /// Erases a person (call inside a write transaction): their touchpoints, leads (with their objections, disputes
-    /// and notifications), contact roles and pending jobs and webhook deliveries about them are deleted; the audit
+    /// and notifications), contact roles and queued jobs and undelivered webhooks about them are deleted (delivered
+    /// webhooks in the log are scrubbed like the audit trail); the audit
     /// events about them and their leads are kept with a pseudonym for an id and their email, names and CRM id
     /// replaced by `[erased]`; their address goes on the suppression list (as a hash) so no import, batch or form
     /// brings them back. The erasure itself is audited under the pseudonym, with the reason.
@@ -75,14 +76,23 @@ public enum PersonPrivacy {
             event.reason = event.reason.map(pseudonymizer.scrub)
             try await event.update(on: database)
         }
-        // Queued work and undelivered messages that name the person or a lead of theirs.
+        // Queued work and undelivered messages that name the person or a lead of theirs are deleted; the log of
+        // delivered webhooks keeps its entries with the person's details scrubbed.
         let sql = try Catalog.sqlDatabase(database)
         let needles = [id.uuidString, person.email] + leads.map(\.uuidString)
         for needle in needles {
-            for pattern in [needle, needle.lowercased()] {
+            for pattern in Set([needle, needle.lowercased()]) {
                 try await sql.delete(from: JobQueue.table).where("payload", .like, "%" + pattern + "%").run()
                 try await sql.delete(from: WebhookDeliveryModel.schema).where("body", .like, "%" + pattern + "%")
                     .where("status", .notEqual, "delivered").run()
+                for delivery in try await WebhookDeliveryModel.query(on: database).filter(\.$body, .custom("LIKE"), "%" + pattern + "%").all() {
+                    var body = pseudonymizer.scrub(delivery.body)
+                    for (old, new) in replacements {
+                        body = body.replacingOccurrences(of: old.uuidString, with: new.uuidString, options: .caseInsensitive)
+                    }
+                    delivery.body = body
+                    try await delivery.update(on: database)
+                }
             }
         }
         let email = try EmailAddress(person.email)

@@ -9,8 +9,19 @@ import SQLKit
 /// honouring an erased person without holding their address.
 public enum Suppressions {
     public static func hash(_ email: EmailAddress) -> String {
-        SHA256.hash(data: Data(email.value.utf8)).map { String(format: "%02x", $0) }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(email.value.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    static let digits = Array("0123456789abcdef".utf8)
+
+    /// Values per lookup query: well under both databases' bind limits, so a chunk of an import is one query.
+    static let perQuery = 10_000
 
     /// The row an input becomes.
     static func row(_ input: SuppressionInput, source: SuppressionSource, by actor: String, at now: Date) -> SuppressionModel {
@@ -72,8 +83,8 @@ public enum Suppressions {
     /// Entries by value.
     static func entries(_ values: [String], on database: any Database) async throws -> [String: SuppressionModel] {
         var found: [String: SuppressionModel] = [:]
-        for start in stride(from: 0, to: values.count, by: ImportReferences.perQuery) {
-            let chunk = Array(values[start..<min(start + ImportReferences.perQuery, values.count)])
+        for start in stride(from: 0, to: values.count, by: perQuery) {
+            let chunk = Array(values[start..<min(start + perQuery, values.count)])
             for entry in try await SuppressionModel.query(on: database).filter(\.$value ~~ chunk).all() { found[entry.value] = entry }
         }
         return found
@@ -81,7 +92,8 @@ public enum Suppressions {
 
     /// The addresses among `emails` that a suppression (their own or their domain's) blocks.
     public static func suppressed(_ emails: some Collection<EmailAddress>, on database: any Database) async throws -> Set<EmailAddress> {
-        guard !emails.isEmpty else { return [] }
+        // Most lists are short or empty: one probe spares the lookup (imports and batches ask for every chunk).
+        guard !emails.isEmpty, try await SuppressionModel.query(on: database).first() != nil else { return [] }
         var keys: [EmailAddress: [String]] = [:]
         for email in emails { keys[email] = [hash(email)] + email.domainSuffixes }
         let listed = try await entries(Array(Set(keys.values.joined())), on: database)
