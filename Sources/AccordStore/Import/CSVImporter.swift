@@ -252,7 +252,7 @@ public enum CSVImporter {
         }
 
         func writePersons(_ rows: [(row: Row, person: ImportedPerson)], on database: any Database) async throws {
-            let externalIDs = rows.compactMap(\.person.externalID), emails = Array(Set(rows.map(\.person.email.value)))
+            let externalIDs = rows.compactMap(\.person.externalID)
             var byExternal: [String: PersonModel] = [:], byEmail: [String: PersonModel] = [:], byID: [UUID: PersonModel] = [:]
             let ids = rows.compactMap(\.person.accordID)
             if !ids.isEmpty {
@@ -263,7 +263,17 @@ public enum CSVImporter {
                     byExternal[model.externalID!] = model
                 }
             }
-            for model in try await PersonModel.query(on: database).filter(\.$email ~~ emails).all() { byEmail[model.email] = model }
+            // Emails are looked up only for rows their ids do not place (and where a placed person's email changes, to
+            // refuse an address someone else has): re-importing a CRM's file reads each person once.
+            func placed(_ person: ImportedPerson) -> PersonModel? {
+                person.accordID.flatMap { byID[$0] } ?? person.externalID.flatMap { byExternal[$0] }
+            }
+            let unplaced = rows.filter { placed($0.person)?.email != $0.person.email.value }.map(\.person.email)
+            if !unplaced.isEmpty {
+                for model in try await PersonModel.query(on: database).filter(\.$email ~~ Set(unplaced).map(\.value)).all() {
+                    byEmail[model.email] = model
+                }
+            }
             // Accounts named by id in the file, then by email domain for new people without one.
             var accounts: [String: UUID] = [:]
             let named = Array(Set(rows.compactMap(\.person.accountExternalID)))
@@ -278,7 +288,7 @@ public enum CSVImporter {
                     accounts["accord:" + model.id!.uuidString] = model.id
                 }
             }
-            let byDomain = try await AccountMatcher.accounts(forEmails: Set(rows.map(\.person.email)), on: database)
+            let byDomain = try await AccountMatcher.accounts(forEmails: Set(unplaced), on: database)  // for new people
             let blocked = try await Suppressions.suppressed(Set(rows.map(\.person.email)), on: database)
             var staged: [(PersonModel, ImportedPerson)] = []
             var fresh: [PersonModel] = []  // written together after the loop, one multi-row insert per chunk
