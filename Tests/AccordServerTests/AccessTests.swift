@@ -111,7 +111,11 @@ import Vapor
             let definition = try await app.create("/api/v1/definitions",
                                                   #"{"name": "v1", "definition": \#(LeadDefinition.exampleJSON)}"#)
             let lead = try await app.create("/api/v1/leads", #"{"personId": "\#(person)"}"#)
-            let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead]
+            // a rejects file for the import page's download (what a skipping import leaves)
+            let rejects = "accord-rejects-access\(UUID().uuidString.prefix(8)).csv"
+            FileManager.default.createFile(atPath: FileManager.default.temporaryDirectory.appendingPathComponent(rejects).path,
+                                           contents: Data("Email,reasons\n".utf8))
+            let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead, "{file}": rejects]
             let settings = try await HandoffFixture.settingIDs(app)
             var checked = 0
             for role in UserRole.allCases {
