@@ -42,8 +42,8 @@ struct APIResponse: Sendable {
 extension Application {
     /// Sends a request with an optional JSON body and decodes the answer.
     func send(_ method: HTTPMethod, _ path: String, _ body: String? = nil, contentType: HTTPMediaType = .json,
-              token: String? = "default") async throws -> APIResponse {
-        var headers = HTTPHeaders()
+              token: String? = "default", headers extra: HTTPHeaders = [:]) async throws -> APIResponse {
+        var headers = extra
         if body != nil { headers.contentType = contentType }
         if let token = token == "default" ? defaultToken : token { headers.bearerAuthorization = .init(token: token) }
         let request = TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,

@@ -58,7 +58,7 @@ public enum AccordApplication {
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
         // Every route goes through the policy: it authenticates and applies the route's declared access.
-        let routes = app.routes.grouped(PolicyMiddleware())
+        let routes = app.routes.grouped(PolicyMiddleware(), IdempotencyMiddleware())
         try routes.register(collection: HealthController())
         try routes.register(collection: OpenAPIController())
         try routes.register(collection: ResourceController<AccountsResource>())

@@ -35,6 +35,7 @@ public enum AccordMigrations {
         M0030_AddFeedback(),
         M0031_AddJourneyRollups(),
         M0032_CreateSuppressions(),
+        M0033_CreateIdempotencyKeys(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -47,5 +48,6 @@ public enum AccordMigrations {
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
         WebhookEndpointModel.schema, WebhookDeliveryModel.schema, FeedbackCodeModel.schema, LeadObjectionModel.schema,
         DisputeModel.schema, M0031_AddJourneyRollups.table, SuppressionModel.schema,
+        IdempotencyKeys.table,
     ]
 }
