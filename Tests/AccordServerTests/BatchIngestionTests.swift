@@ -90,3 +90,41 @@ import Vapor
         }
     }
 }
+
+/// NDJSON event streams: one touchpoint per line, bad lines reported by number and the rest written; the way event
+/// and webinar platforms push attendance with an ingest-only token.
+@Suite struct NDJSONIngestionTests {
+    static let ndjson = HTTPMediaType(type: "application", subType: "x-ndjson")
+
+    @Test("bad lines are named by line number, the good ones are written; an ingest token may push but not read")
+    func lines() async throws {
+        try await withAccordApp { app in
+            let platform = try await app.makeUser(role: .marketer, scopes: [.ingest])
+            let body = """
+                {"eventId": "webinar-7:ann", "email": "ann@acme.example", "kind": "attended", "side": "marketing", "channel": "webinar", "occurredAt": "2026-03-01T15:00:00Z"}
+                {"eventId": "webinar-7:bob", "email": "bob@acme.example", "kind": "attended", "side": "marketing", "channel": "webinar", "occurredAt": "yesterday"}
+                not json at all
+
+                {"eventId": "webinar-7:cat", "email": "cat@acme.example", "kind": "registered", "side": "marketing", "channel": "webinar", "occurredAt": "2026-03-01T14:00:00Z"}
+
+                """
+            let response = try await app.send(.POST, "/api/v1/touchpoints:batch", body, contentType: Self.ndjson, token: platform.token)
+            #expect(response.status == .created, "\(response.json)")
+            #expect(response["created"] == .integer(2) && response["rejected"] == .integer(2))
+            guard case let .array(errors)? = response["errors"], case let .array(ids)? = response["ids"] else { Issue.record("\(response.json)"); return }
+            let fields = errors.compactMap { if case let .object(error) = $0, case let .string(field)? = error["field"] { field } else { nil } }
+            #expect(fields == ["line 2: occurredAt", "line 3"])
+            #expect(ids.count == 2)
+            if case let .object(last)? = ids.last { #expect(last["line"] == .integer(5)) }
+            #expect(try await TouchpointModel.query(on: app.db).count() == 2)
+            // sending the same stream again: duplicates by event id, nothing new
+            let again = try await app.send(.POST, "/api/v1/touchpoints:batch", body, contentType: Self.ndjson, token: platform.token)
+            #expect(again.status == .ok && again["duplicates"] == .integer(2))
+            // nothing good at all: 422 with every line's problem
+            let hopeless = try await app.send(.POST, "/api/v1/touchpoints:batch", "{}\n[1]\n", contentType: Self.ndjson, token: platform.token)
+            #expect(hopeless.status == .unprocessableEntity && hopeless.problemFields.contains("line 1: personId"))
+            // the ingest scope feeds touchpoints and reads nothing
+            #expect(try await app.send(.GET, "/api/v1/persons", token: platform.token).status == .forbidden)
+        }
+    }
+}
