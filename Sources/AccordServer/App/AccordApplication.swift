@@ -72,6 +72,8 @@ public enum AccordApplication {
         try routes.register(collection: LeadHandoffController())
         try routes.register(collection: LeadFeedbackController())
         try routes.register(collection: PrivacyController())
+        try routes.register(collection: ResourceController<FormsResource>())
+        try routes.register(collection: FormPostController())
         try routes.register(collection: AnalyticsController())
         try routes.register(collection: AttributionController())
         try routes.register(collection: AuditController())

@@ -36,6 +36,7 @@ public enum AccordMigrations {
         M0031_AddJourneyRollups(),
         M0032_CreateSuppressions(),
         M0033_CreateIdempotencyKeys(),
+        M0034_CreateForms(),
     ]
 
     /// The tables the migrations create, in creation order.
@@ -48,6 +49,6 @@ public enum AccordMigrations {
         MQLTargetModel.schema, JobQueue.table, NotificationModel.schema,
         WebhookEndpointModel.schema, WebhookDeliveryModel.schema, FeedbackCodeModel.schema, LeadObjectionModel.schema,
         DisputeModel.schema, M0031_AddJourneyRollups.table, SuppressionModel.schema,
-        IdempotencyKeys.table,
+        IdempotencyKeys.table, FormModel.schema, FormIntake.rateTable,
     ]
 }
