@@ -115,4 +115,25 @@ import Vapor
             #expect(try await TouchpointModel.query(on: app.db).count() == 1)
         }
     }
+
+    @Test("an admin adds a form on the settings page; everyone sees its address there")
+    func settingsPage() async throws {
+        try await withAccordApp { app in
+            let admin = try await FeedbackPagesTests.member(app, "admin", team: nil)
+            let token = try await admin.browser.csrf(on: "/settings/forms/new")
+            let page = try await admin.browser.request(.GET, "/settings/forms/new")
+            #expect(page.body.string.contains("value=\"website\""))
+            let bad = try await admin.browser.request(.POST, "/settings/forms", form: [
+                "_csrf": token, "name": "Trial", "successUrl": "ftp://x", "honeypotField": "website", "isActive": "on"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("successUrl"))
+            let saved = try await admin.browser.request(.POST, "/settings/forms", form: [
+                "_csrf": token, "name": "Trial", "successUrl": "https://acme.example/thanks", "honeypotField": "website", "isActive": "on"])
+            #expect(saved.status == .seeOther, "\(saved.body.string)")
+            let form = try #require(try await FormModel.query(on: app.db).filter(\.$name == "Trial").first())
+            #expect(form.isActive && form.successURL == "https://acme.example/thanks")
+            let rep = try await FeedbackPagesTests.member(app, "rep", team: nil)
+            #expect(try await rep.browser.request(.GET, "/settings").body.string.contains("/api/v1/forms/\(form.key)"))
+            #expect(try await rep.browser.request(.GET, "/settings/forms/new").status == .forbidden)
+        }
+    }
 }

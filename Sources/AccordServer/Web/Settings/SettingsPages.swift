@@ -48,6 +48,7 @@ struct SettingsPages: RouteCollection {
             .register(on: routes)
         try SettingsKind<MQLTargetsResource>(slug: "mql-targets", title: "MQL target", fields: Self.targetFields)
             .register(on: routes)
+        try SettingsKind<FormsResource>(slug: "forms", title: "web form", fields: Self.formFields).register(on: routes)
         try SettingsKind<UsersResource>(slug: "members", title: "round-robin member", resource: .users,
                                         fields: { _ in Self.memberFields }).register(on: routes, creates: false)
     }
@@ -117,6 +118,18 @@ struct SettingsPages: RouteCollection {
         ]
     }
 
+    @Sendable static func formFields(_ database: any Database) async throws -> [FormField] {
+        let campaigns = try await CampaignModel.query(on: database).sort(\.$name).limit(1_000).all()
+        return [
+            FormField("name", "Name", .text),
+            FormField("successUrl", "Thank-you page", .text, hint: "Where a visitor's browser goes after the post (https://…)"),
+            FormField("campaignId", "Campaign", .select,
+                      options: [("", "from the visit's UTM tags (found or created)")] + campaigns.map { ($0.id!.uuidString, $0.name) }),
+            FormField("honeypotField", "Honeypot field", .text, hint: "A hidden field people leave empty and bots fill (default website)"),
+            FormField("isActive", "Active", .checkbox),
+        ]
+    }
+
     static let memberFields = [
         FormField("isAway", "Away (routing skips them)", .checkbox),
         FormField("routingWeight", "Round-robin weight (0: none)", .integer),
@@ -134,6 +147,7 @@ struct SettingsPages: RouteCollection {
         let rules = try await RoutingRulesResource.Model.query(on: database).sort(\.$position).all()
         let targets = try await MQLTargetModel.query(on: database).sort(\.$month, .descending).limit(48).all()
         let members = try await UserModel.query(on: database).filter(\.$role == UserRole.rep.rawValue).sort(\.$name).all()
+        let forms = try await FormModel.query(on: database).sort(\.$name).all()
         let teamName = Dictionary(uniqueKeysWithValues: teams.map { ($0.id!, $0.name) })
         let defaultCalendar = calendars.first(where: \.isDefault)?.name ?? "office hours in UTC"
         let defaultPolicy = policies.first(where: \.isDefault)?.name ?? "the standard policy"
@@ -193,6 +207,14 @@ struct SettingsPages: RouteCollection {
                          Cell(text: String(target.mqlVolume)),
                          Cell(text: "\(FormField.trimmed(target.acceptanceRate * 100)) %")]
                     }, addHref: mayEdit ? "/settings/mql-targets/new" : nil),
+            Section(id: "forms", title: "Web forms",
+                    intro: "Forms on the website post to their address; each post finds or creates the person, records "
+                        + "where the visit came from and may qualify them. Paste the address into the form's action.",
+                    columns: ["Form", "Post address", "Thank-you page", "Active"],
+                    rows: forms.map { form in
+                        [edit("forms", form.id, form.name), Cell(text: "/api/v1/forms/\(form.key)"),
+                         Cell(text: form.successURL ?? "—"), Cell(text: form.isActive ? "yes" : "no")]
+                    }, addHref: mayEdit ? "/settings/forms/new" : nil),
         ]
         return try await request.view.render("settings", OverviewPage(
             shell: Shell(title: "Handoff settings", request: request), sections: sections, mayEdit: mayEdit))
@@ -252,6 +274,8 @@ struct SettingsKind<R: APIResource> {
             record = try Controller.json(try await R.dto(model, on: request.db))
         } else if R.self == RoutingRulesResource.self {
             record = .object(["isActive": .bool(true)])
+        } else if R.self == FormsResource.self {
+            record = .object(["isActive": .bool(true), "honeypotField": .string("website")])
         }
         let filled = try await fields(request.db).map { $0.filled(from: record) }
         return try await render(request, id: id, fields: filled, problems: [], name: record.flatMap { FormField.lookup($0, "name") })
