@@ -121,6 +121,19 @@ import Vapor
         }
     }
 
+    /// The vector in docs/webhooks.md and Tests/Webhooks/receiver_test.py, signed by the Standard Webhooks Python
+    /// library (`standardwebhooks` 1.1.0, `Webhook.sign`): Accord's signature must be the same bytes.
+    static let vector = (secret: "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", id: "msg_0001", timestamp: 1_767_225_600,
+                         body: #"{"data":{"leadId":"0F1E2D3C-0000-4000-8000-000000000001","stage":"mql"},"timestamp":"2026-01-01T00:00:00.000Z","type":"lead.assigned"}"#,
+                         signature: "v1,Z4sKWwgUVyD6JEMEIMFxWTn6ynMdCacYG8ezF+d79po=")
+
+    @Test("signatures equal the Standard Webhooks reference library's for the documented vector")
+    func referenceVector() {
+        let vector = Self.vector
+        #expect(WebhookSender.signature(secret: vector.secret, id: vector.id, timestamp: vector.timestamp, body: vector.body) == vector.signature)
+        #expect(WebhookSender.signature(secret: vector.secret, id: vector.id, timestamp: vector.timestamp + 1, body: vector.body) != vector.signature)
+    }
+
     @Test("the retry schedule is the documented one")
     func schedule() {
         #expect(WebhookDelivery.outcome(attempt: 1, status: 500) == .retry(after: 5))
