@@ -26,7 +26,7 @@ import Vapor
     }
 
     static func form(_ app: Application, _ body: String = #"{"name": "Contact us", "successUrl": "https://www.acme.example/thanks"}"#) async throws -> String {
-        let created = try await app.send(.POST, "/api/v1/forms", body)
+        let created = try await app.send(.POST, "/api/v1/web-forms", body)
         #expect(created.status == .created, "\(created.json)")
         return try #require(created.string("key"))
     }
@@ -35,13 +35,13 @@ import Vapor
     func management() async throws {
         try await withAccordApp { app in
             let rep = try await app.makeUser(role: .rep)
-            #expect(try await app.send(.POST, "/api/v1/forms", #"{"name": "x"}"#, token: rep.token).status == .forbidden)
-            let bad = try await app.send(.POST, "/api/v1/forms", #"{"name": "x", "successUrl": "javascript:alert(1)", "honeypotField": "email"}"#)
+            #expect(try await app.send(.POST, "/api/v1/web-forms", #"{"name": "x"}"#, token: rep.token).status == .forbidden)
+            let bad = try await app.send(.POST, "/api/v1/web-forms", #"{"name": "x", "successUrl": "javascript:alert(1)", "honeypotField": "email"}"#)
             #expect(Set(bad.problemFields) == ["successUrl", "honeypotField"])
-            let created = try await app.send(.POST, "/api/v1/forms", #"{"name": "Webinar sign-up"}"#)
+            let created = try await app.send(.POST, "/api/v1/web-forms", #"{"name": "Webinar sign-up"}"#)
             #expect(created.status == .created && created.string("key")?.count == 24)
             #expect(created.string("postUrl") == "/api/v1/forms/\(created.string("key")!)" && created.string("honeypotField") == "website")
-            let off = try await app.send(.PATCH, "/api/v1/forms/\(created.string("id")!)", #"{"isActive": false}"#)
+            let off = try await app.send(.PATCH, "/api/v1/web-forms/\(created.string("id")!)", #"{"isActive": false}"#)
             #expect(off.status == .ok && off["isActive"] == .bool(false))
             let post = try await app.send(.POST, "/api/v1/forms/\(created.string("key")!)", #"{"email": "a@b.example"}"#, token: nil)
             #expect(post.status == .notFound)

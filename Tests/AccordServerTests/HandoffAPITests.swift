@@ -19,7 +19,7 @@ enum HandoffFixture {
         let rule = try await app.create("/api/v1/routing-rules", #"{"name": "DACH", "teamId": "\#(team)", "countries": ["de", "AT"]}"#)
         let target = try await app.create("/api/v1/mql-targets", #"{"teamId": "\#(team)", "month": "2026-11", "mqlVolume": 40, "acceptanceRate": 0.7}"#)
         let rep = try await app.makeUser(role: .rep, team: "Sales DACH")
-        let form = try await app.create("/api/v1/forms", #"{"name": "Contact us"}"#)
+        let form = try await app.create("/api/v1/web-forms", #"{"name": "Contact us"}"#)
         return ["calendars": calendar, "sla-policies": policy, "teams": team, "routing-rules": rule, "mql-targets": target,
                 "members": rep.id.uuidString, "forms": form]
     }

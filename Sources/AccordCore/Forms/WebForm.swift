@@ -10,9 +10,11 @@ public struct FormInput: Sendable {
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> FormInput {
         var reader = FieldReader(json)
+        var successURL = reader.string("successUrl", maxLength: 2_000)
+        if successURL.value?.isEmpty == true { successURL = .null }  // an empty address clears it
         let input = FormInput(
             name: reader.notNull("name", reader.string("name", required: mode.creating, maxLength: 200)),
-            successURL: reader.string("successUrl", maxLength: 2_000), campaignID: reader.id("campaignId"),
+            successURL: successURL, campaignID: reader.id("campaignId"),
             isActive: reader.notNull("isActive", reader.bool("isActive")),
             honeypotField: reader.notNull("honeypotField", reader.string("honeypotField", maxLength: 100)))
         if let url = input.successURL.value, !WebForm.isWebAddress(url) {

@@ -25,6 +25,9 @@ public struct SuppressionInput: Sendable, Equatable {
     public static func read(_ json: JSONValue) throws(AccordError) -> SuppressionInput {
         var reader = FieldReader(json)
         let email = reader.email("email").value, rawDomain = reader.string("domain", maxLength: 253).value
+        if case let .string(text)? = reader.raw("domain"), text.trimmingWhitespace().isEmpty {
+            reader.problem("domain", "must not be empty")
+        }
         let reason = reader.string("reason", maxLength: 200).value?.trimmingWhitespace()
         var domain: String?
         if let rawDomain {
@@ -32,7 +35,7 @@ public struct SuppressionInput: Sendable, Equatable {
         }
         // Given at all (a malformed address is its own problem, not "neither").
         let given = (email: reader.raw("email").map { $0 != .null } ?? false, domain: reader.raw("domain").map { $0 != .null } ?? false)
-        if given.email == given.domain {
+        if given.email == given.domain && (given.email || !reader.report.problems.contains { $0.field == "domain" }) {
             reader.problem("email", "give either email or domain, not both or neither")
         }
         try reader.finish(entity: "suppression")

@@ -79,9 +79,9 @@ struct AnalyticsController: RouteCollection {
             parameters: [
                 .b(OpenAPI.Parameter(name: "by", context: .query(required: false), schema: APISchemas.choice(QualityDimension.self),
                                      description: "The grouping (default campaign)")),
-                .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: .string(format: .date),
+                .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: APISchemas.dayOrTime,
                                      description: "First day (default: a year before to)")),
-                .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: .string(format: .date),
+                .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: APISchemas.dayOrTime,
                                      description: "Last day, included (default: now); an ISO 8601 time is exclusive")),
             ],
             responses: [200: APISchemas.json("The report", .object(properties: [
@@ -124,17 +124,9 @@ struct AnalyticsController: RouteCollection {
     /// `?from=&to=`: dates (or ISO 8601 times); a date for `to` means that whole day (the pages show and send the
     /// last day included); by default the year up to now.
     static func period(_ request: Request, into report: inout ValidationReport) -> (Date, Date) {
-        func day(_ name: String) -> Date? {
-            guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-            guard let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") else {
-                report.add(name, "'\(text)' is not a date (2026-03-01) or an ISO 8601 time")
-                return nil
-            }
-            return date
-        }
         let toText = request.query[String.self, at: "to"] ?? ""
-        let to = day("to").map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
-        let from = day("from") ?? to.addingTimeInterval(-365 * 86_400)
+        let to = request.queryDay("to", into: &report).map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
+        let from = request.queryDay("from", into: &report) ?? to.addingTimeInterval(-365 * 86_400)
         if from >= to { report.add("from", "must be before to") }
         return (from, to)
     }

@@ -18,9 +18,9 @@ struct AttributionController: RouteCollection {
     }
 
     static let common: [Either<JSONReference<OpenAPI.Parameter>, OpenAPI.Parameter>] = [
-        .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: .string(format: .date),
+        .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: APISchemas.dayOrTime,
                              description: "First day (default: a year before to)")),
-        .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: .string(format: .date),
+        .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: APISchemas.dayOrTime,
                              description: "Last day, included (default: today)")),
         .b(OpenAPI.Parameter(name: "lookbackDays", context: .query(required: false),
                              schema: .integer(maximum: (730, exclusive: false), minimum: (1, exclusive: false)),
@@ -49,7 +49,7 @@ struct AttributionController: RouteCollection {
                                      schema: APISchemas.choice(CampaignEconomicsData.Grouping.self),
                                      description: "campaign (default), channel or supplier")),
             ] + Self.common,
-            responses: [200: APISchemas.json("The economics (or text/csv)", .object(properties: [
+            responses: [200: APISchemas.jsonOrCSV("The economics (with format=csv: the same rows as CSV)", .object(properties: [
                 "model": .string, "by": .string, "currency": .string, "items": .array(items: .object(properties: [
                     "key": .string, "label": .string, "pipelineMinor": .number, "revenueMinor": .number,
                     "opportunities": .number, "wonDeals": .number, "costMinor": .integer, "mqls": .integer,
@@ -68,7 +68,7 @@ struct AttributionController: RouteCollection {
                 .b(OpenAPI.Parameter(name: "models", context: .query(required: false), schema: .string,
                                      description: "Comma-separated model ids (default: every model)")),
             ] + Self.common,
-            responses: [200: APISchemas.json("The rows (or text/csv)", .object(properties: [
+            responses: [200: APISchemas.jsonOrCSV("The rows (with format=csv: the same rows as CSV)", .object(properties: [
                 "items": .array(items: .object(properties: [
                     "opportunityId": APISchemas.uuid(), "campaignId": APISchemas.uuid(required: false, nullable: true),
                     "campaign": .string, "channel": .string, "model": .string, "share": .number, "amountMinor": .number,

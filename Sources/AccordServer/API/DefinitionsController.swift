@@ -86,7 +86,7 @@ struct DefinitionsController: RouteCollection {
                 + "and person attributes are today's values. Schema: docs/backtest.schema.json.",
             operationId: "backtestDefinition",
             parameters: ["from", "to"].map { name in
-                .b(OpenAPI.Parameter(name: name, context: .query(required: false), schema: .string(format: .date),
+                .b(OpenAPI.Parameter(name: name, context: .query(required: false), schema: APISchemas.dayOrTime,
                                      description: name == "from" ? "First day (default: the first touchpoint)"
                                         : "Last day (default: now)"))
             },
@@ -151,15 +151,7 @@ struct DefinitionsController: RouteCollection {
     static func backtestReport(_ request: Request) async throws -> (LeadDefinitionModel, BacktestReport) {
         let model = try await find(request, on: request.db)
         var report = ValidationReport()
-        func day(_ name: String) -> Date? {
-            guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-            guard let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") else {
-                report.add(name, "'\(text)' is not a date (2026-03-01) or an ISO 8601 time")
-                return nil
-            }
-            return date
-        }
-        let from = day("from"), to = day("to")
+        let from = request.queryDay("from", into: &report), to = request.queryDay("to", into: &report)
         if let from, let to, from > to { report.add("from", "must not be after to") }
         try report.throwIfInvalid()
         return (model, try await BacktestData.report(candidate: (model.version, model.name, try model.definition()),

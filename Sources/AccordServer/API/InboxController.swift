@@ -71,7 +71,11 @@ struct InboxController: RouteCollection {
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {
         let query = try mine(request)
-        if request.query[Bool.self, at: "unread"] == true { query.filter(\.$readAt == nil) }
+        switch request.query[String.self, at: "unread"] {
+        case nil, "false": break
+        case "true": query.filter(\.$readAt == nil)
+        case let other?: throw AccordError.validation([FieldError(field: "unread", problem: "'\(other)' is not true or false")])
+        }
         let items = try await query.sort(\.$createdAt, .descending).limit(200).all()
         return ListDTO(items: items.map(dto), nextCursor: nil)
     }

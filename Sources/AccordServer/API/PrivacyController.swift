@@ -80,7 +80,8 @@ struct PrivacyController: RouteCollection {
                 + "listed answers 200 with it.",
             operationId: "addSuppression",
             requestBody: APISchemas.body(.object(properties: [
-                "email": .string(format: .other("email"), required: false), "domain": .string(required: false, maxLength: 253),
+                "email": .string(format: .other("email"), required: false, nullable: true),
+                "domain": .string(required: false, nullable: true, minLength: 1, maxLength: 253),
                 "reason": .string(required: false, nullable: true, maxLength: 200),
             ], additionalProperties: .init(false))),
             responses: [201: APISchemas.json("The new entry", Self.suppressionSchema),

@@ -39,3 +39,15 @@ extension Request {
         return model
     }
 }
+
+extension Request {
+    /// A `?name=` date (2026-03-01) or ISO 8601 time; empty or absent is nil; anything else is a problem named `name`.
+    func queryDay(_ name: String, into report: inout ValidationReport) -> Date? {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let date = ISOTimestamp.parse(text) ?? ISOTimestamp.parse(text + "T00:00:00Z") else {
+            report.add(name, "'\(text)' is not a date (2026-03-01) or an ISO 8601 time")
+            return nil
+        }
+        return date
+    }
+}

@@ -55,6 +55,7 @@ public enum AccordApplication {
         app.accordMetrics = metrics
         app.middleware.use(RequestMetricsMiddleware(metrics: metrics))  // outermost: sees the final status
         app.middleware.use(ProblemMiddleware())
+        app.middleware.use(MethodNotAllowedMiddleware(routes: app.routes))
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
         // Every route goes through the policy: it authenticates and applies the route's declared access.

@@ -30,6 +30,11 @@ enum APISchemas {
         .response(description: description, content: [.json: .init(schema: schema)])
     }
 
+    /// JSON, or the same rows as CSV when asked with `format=csv`.
+    static func jsonOrCSV(_ description: String, _ schema: JSONSchema) -> Either<JSONReference<OpenAPI.Response>, OpenAPI.Response> {
+        .response(description: description, content: [.json: .init(schema: schema), .csv: .init(schema: .string)])
+    }
+
     /// A list response: `{"items": [...], "nextCursor": "…" | null}`.
     static func list(of item: JSONSchema) -> JSONSchema {
         .object(properties: ["items": .array(items: item), "nextCursor": .string(nullable: true)])
@@ -43,7 +48,7 @@ enum APISchemas {
     /// The same object with nothing required and every field nullable: the body of a PATCH.
     static func patch(_ schema: JSONSchema) -> JSONSchema {
         guard case let .object(core, object) = schema.value else { return schema }
-        let properties = object.properties.mapValues { $0.optionalSchemaObject() }
+        let properties = object.properties.mapValues { $0.optionalSchemaObject().nullableSchemaObject() }
         return .object(core.optionalContext(), .init(properties: properties, additionalProperties: .init(false)))
     }
 
@@ -69,8 +74,13 @@ enum APISchemas {
 
     /// A vocabulary's values.
     static func choice<V: Vocabulary>(_ type: V.Type, required: Bool = true, nullable: Bool = false) -> JSONSchema {
-        .string(required: required, nullable: nullable, allowedValues: V.allCases.map { AnyCodable($0.rawValue) })
+        // A nullable choice lists null among its values: validators read `enum` before `nullable`.
+        .string(required: required, nullable: nullable,
+                allowedValues: V.allCases.map { AnyCodable($0.rawValue) } + (nullable ? [AnyCodable(nil as String?)] : []))
     }
+
+    /// A query date as the API reads it: empty (the default), a day (2026-03-01) or an ISO 8601 time.
+    static let dayOrTime: JSONSchema = .string(pattern: #"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2}))?$"#)
 
     /// The problem response for an error status.
     static func problem(_ description: String) -> Either<JSONReference<OpenAPI.Response>, OpenAPI.Response> {

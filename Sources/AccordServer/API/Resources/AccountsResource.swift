@@ -33,7 +33,7 @@ struct AccountsResource: APIResource {
             "domain": .string(required: false, nullable: true),
             "industry": .string(required: false, nullable: true),
             "employeeCount": .integer(required: false, nullable: true, minimum: (0, exclusive: false)),
-            "country": .string(required: false, nullable: true, pattern: "^[A-Za-z]{2}$"),
+            "country": .string(required: false, nullable: true, pattern: "^([A-Za-z]{2})?$"),
             "ownerId": APISchemas.uuid(required: false, nullable: true),
             "externalId": .string(required: false, nullable: true),
         ], additionalProperties: .init(false))

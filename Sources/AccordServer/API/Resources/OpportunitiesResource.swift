@@ -47,7 +47,7 @@ struct OpportunitiesResource: APIResource {
             "externalId": .string(required: false, nullable: true),
             "contactRoles": .array(required: false, items: .object(properties: [
                 "personId": APISchemas.uuid(), "role": .string(required: false, nullable: true),
-                "isPrimary": .boolean(required: false),
+                "isPrimary": .boolean(required: false, nullable: true),
             ], additionalProperties: .init(false))),
         ], additionalProperties: .init(false))
     }

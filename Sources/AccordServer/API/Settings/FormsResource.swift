@@ -5,7 +5,7 @@ import Foundation
 import OpenAPIKit30
 import Vapor
 
-/// `/api/v1/forms`: the web forms whose posts `POST /api/v1/forms/{key}` takes (admins manage them; the key is made
+/// `/api/v1/web-forms`: the web forms whose posts `POST /api/v1/forms/{key}` takes (admins manage them; the key is made
 /// by Accord and is public, being in the site's HTML).
 struct FormsResource: APIResource {
     typealias Model = FormModel
@@ -23,8 +23,9 @@ struct FormsResource: APIResource {
         var updatedAt: Date?
     }
 
-    static let name = "form"
-    static let path = "forms"
+    // Not `forms`: `/api/v1/forms/{formKey}` is the public post address, and one path cannot take two parameters.
+    static let name = "web form"
+    static let path = "web-forms"
     static let resource = Resource.settings
     static let ownership = Ownership.none
     static let isDeletable = true
@@ -32,7 +33,7 @@ struct FormsResource: APIResource {
     static var createSchema: JSONSchema {
         .object(properties: [
             "name": .string(minLength: 1, maxLength: 200),
-            "successUrl": .string(format: .other("uri"), required: false, nullable: true, maxLength: 2_000),
+            "successUrl": .string(required: false, nullable: true, maxLength: 2_000, pattern: "^(https?://[^/?#\\s]+.*)?$"),
             "campaignId": APISchemas.uuid(required: false, nullable: true), "isActive": .boolean(required: false),
             "honeypotField": .string(required: false, pattern: "^[A-Za-z0-9_-]{1,100}$"),
         ], additionalProperties: .init(false))
