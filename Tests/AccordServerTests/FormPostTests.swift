@@ -136,4 +136,18 @@ import Vapor
             #expect(try await rep.browser.request(.GET, "/settings/forms/new").status == .forbidden)
         }
     }
+
+    @Test("a NUL character is refused by name everywhere text arrives (PostgreSQL cannot store it)")
+    func nulCharacters() async throws {
+        try await withAccordApp { app in
+            let person = try await app.send(.POST, "/api/v1/persons", #"{"email": "nul@acme.example", "firstName": "A\u0000B"}"#)
+            #expect(person.status == .unprocessableEntity && person.problemFields == ["firstName"])
+            let key = try await Self.form(app)
+            let form = try await app.send(.POST, "/api/v1/forms/\(key)", #"{"email": "nul@acme.example", "title": "x\u0000"}"#, token: nil)
+            #expect(form.status == .unprocessableEntity && form.problemFields == ["title"])
+            let filter = try await app.send(.GET, "/api/v1/persons?email=a%00b")
+            #expect(filter.status == .unprocessableEntity && filter.problemFields == ["email"])
+            #expect(try await PersonModel.query(on: app.db).count() == 0)
+        }
+    }
 }

@@ -13,10 +13,12 @@ trap cleanup EXIT
 export ACCORD_LOG_LEVEL=warning
 if [ -z "${DATABASE_URL:-}" ]; then
     export ACCORD_DB="$WORK/accord.sqlite"
-    "$BIN" demo --scale 0.05 > "$WORK/demo.log" 2>&1  # small: the reports answer quickly on a debug build
+else
+    # A small demo of its own: the browser tests leave a full one, whose reports take minutes on a debug build.
+    psql "$DATABASE_URL" -q -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" > /dev/null
 fi
-# On PostgreSQL the browser tests' run has loaded the demo already (`serve --demo` loads it only when empty).
-"$BIN" serve --demo --port "$PORT" > "$WORK/serve.log" 2>&1 &
+"$BIN" demo --scale 0.05 > "$WORK/demo.log" 2>&1
+"$BIN" serve --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$PORT/health" > /dev/null 2>&1 && break; sleep 0.2; done
 TOKEN=$("$BIN" token create --user admin@accord.example --name "fuzz $(date +%s)" --scope admin --scope write 2> /dev/null)

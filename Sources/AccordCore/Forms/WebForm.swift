@@ -67,9 +67,12 @@ public enum WebForm {
     /// problems are named by field.
     public static func read(_ fields: [String: String]) throws(AccordError) -> FormSubmission {
         var report = ValidationReport()
+        for (name, text) in fields where text.unicodeScalars.contains("\u{0}") && knownFields.contains(name) {
+            report.add(name, "must not contain the NUL character")
+        }
         func value(_ names: String...) -> String? {
             for name in names {
-                if let text = fields[name]?.trimmingWhitespace(), !text.isEmpty { return text }
+                if let text = fields[name]?.trimmingWhitespace(), !text.isEmpty, !text.unicodeScalars.contains("\u{0}") { return text }
             }
             return nil
         }

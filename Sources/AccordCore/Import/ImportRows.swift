@@ -204,6 +204,7 @@ struct RowCells {
 
     mutating func text(_ field: ImportField, max: Int = 255) -> String? {
         guard let (column, value) = fields[field] else { return nil }
+        if value.unicodeScalars.contains("\u{0}") { problems.append(FieldError(field: column, problem: "contains the NUL character")); return nil }
         if value.count > max { problems.append(FieldError(field: column, problem: "is longer than \(max) characters")); return nil }
         return value
     }

@@ -107,7 +107,12 @@ public struct FieldReader: Sendable {
         let result = field(key, required: required) { value -> Result<String, FieldError> in
             guard case let .string(text) = value else { return .failure(Self.mismatch("a string", value)) }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.count <= maxLength else {
+            // PostgreSQL stores no NUL character (SQLite would, silently truncating some readers): refused everywhere.
+            guard !text.unicodeScalars.contains("\u{0}") else {
+                return .failure(FieldError(field: "", problem: "must not contain the NUL character"))
+            }
+            // Counted as JSON Schema counts (code points, before trimming), so the API document's maxLength holds.
+            guard text.unicodeScalars.count <= maxLength else {
                 return .failure(FieldError(field: "", problem: "must be at most \(maxLength) characters"))
             }
             return .success(trimmed)

@@ -79,8 +79,11 @@ struct FormPostController: RouteCollection {
             throw AccordError.notFound(entity: "form", id: key)
         }
         let now = Date()
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
-        try await request.db.writeTransaction { database in try await FormIntake.countPost(from: address, now: now, on: database) }
+        let address = request.clientAddress  // the proxy's X-Forwarded-For when the peer is a trusted proxy
+        let limit = request.application.accordConfiguration?.formPostsPerAddress ?? FormIntake.postsPerWindow
+        try await request.db.writeTransaction { database in
+            try await FormIntake.countPost(from: address, now: now, limit: limit, on: database)
+        }
         let fields = try Self.fields(request)
         let browser = request.headers.contentType == .urlEncodedForm
         var outcome = FormIntake.Outcome.ignored

@@ -13,7 +13,8 @@ struct ListFilter<Model: FluentKit.Model>: Sendable {
 
     /// Equality on a text column.
     static func text(_ name: String, column: String, _ description: String, lowercase: Bool = false) -> Self {
-        Self(name: name, description: description, schema: .string) { query, value, _ in
+        Self(name: name, description: description, schema: .string) { query, value, report in
+            guard !value.unicodeScalars.contains("\u{0}") else { return report.add(name, "must not contain the NUL character") }
             query.filter(FieldKey(stringLiteral: column), .equal, lowercase ? value.lowercased() : value)
         }
     }

@@ -21,6 +21,8 @@ public struct AccordConfiguration: Sendable, Equatable {
     public var trustedProxies: Set<String>
     /// `ACCORD_SMTP_HOST` (with `_PORT`, `_FROM`, `_USERNAME`, `_PASSWORD`): where email goes; nil sends none.
     public var smtp: SMTPSettings?
+    /// Public form posts one address may make in ten minutes (`ACCORD_FORM_POSTS_PER_ADDRESS`).
+    public var formPostsPerAddress = FormIntake.postsPerWindow
 
     /// The variables Accord reads, with what each means, for `--help` and the README.
     public static let variables: [(name: String, meaning: String)] = [
@@ -33,6 +35,7 @@ public struct AccordConfiguration: Sendable, Equatable {
         ("ACCORD_TRUSTED_PROXIES", "comma-separated proxy addresses whose X-Forwarded-Proto/-For are believed"),
         ("ACCORD_SMTP_HOST", "SMTP server for SLA emails (none: no email); with ACCORD_SMTP_FROM (required),"),
         ("ACCORD_SMTP_PORT", "  ACCORD_SMTP_PORT (default 25), ACCORD_SMTP_USERNAME and ACCORD_SMTP_PASSWORD"),
+        ("ACCORD_FORM_POSTS_PER_ADDRESS", "web form posts one address may make in 10 minutes (default 20)"),
     ]
 
     public init(database: DatabaseLocation, timeZone: TimeZone = .gmt, metricsPublic: Bool = false,
@@ -139,8 +142,16 @@ public struct AccordConfiguration: Sendable, Equatable {
             }
         }
 
+        var formPosts = FormIntake.postsPerWindow
+        if let text = value("ACCORD_FORM_POSTS_PER_ADDRESS") {
+            if let number = Int(text), number > 0 { formPosts = number } else {
+                report.add("ACCORD_FORM_POSTS_PER_ADDRESS", "must be a whole number above 0")
+            }
+        }
+
         try report.throwIfInvalid()
         self.init(database: database, timeZone: timeZone, metricsPublic: metricsPublic, logLevel: logLevel,
                   resourcesDirectory: resources, trustedProxies: proxies, smtp: smtp)
+        formPostsPerAddress = formPosts
     }
 }

@@ -8,7 +8,7 @@ import SQLKit
 /// created when new), and a fresh score, which may qualify the person and route a lead.
 public enum FormIntake {
     public static let rateTable = "form_rate_limits"
-    /// Posts one address may make per window (every form together).
+    /// Posts one address may make per window (every form together), unless configured.
     public static let postsPerWindow = 20
     public static let window: TimeInterval = 600
 
@@ -19,7 +19,8 @@ public enum FormIntake {
     }
 
     /// Counts a post from `address` and refuses it past the limit (call in its own transaction, so refused posts count).
-    public static func countPost(from address: String, now: Date, on database: any Database) async throws {
+    public static func countPost(from address: String, now: Date, limit: Int = postsPerWindow, on database: any Database)
+        async throws {
         let sql = try Catalog.sqlDatabase(database)
         let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
         try await sql.delete(from: rateTable).where("window_start", .lessThan, now.addingTimeInterval(-window)).run()
@@ -27,10 +28,11 @@ public enum FormIntake {
             .values(SQLBind(UUID()), SQLBind(address), SQLBind(start), SQLBind(1))
             .onConflict(with: ["address", "window_start"]) { $0.set(SQLIdentifier("count"), to: SQLRaw("\(rateTable).count + 1")) }
             .run()
-        let row = try await sql.select().column(SQLFunction("SUM", args: SQLIdentifier("count")), as: "posts").from(rateTable)
+        // As BIGINT: PostgreSQL sums bigints into NUMERIC.
+        let row = try await sql.select().column(SQLRaw("CAST(SUM(\"count\") AS BIGINT)"), as: "posts").from(rateTable)
             .where("address", .equal, address).where("window_start", .greaterThan, now.addingTimeInterval(-window)).first()
         let posts = try row?.decode(column: "posts", as: Int?.self) ?? 0
-        if posts > postsPerWindow {
+        if posts > limit {
             throw AccordError.rateLimited(retryAfterSeconds: Int(60 - now.timeIntervalSince(start).rounded(.down)))
         }
     }
