@@ -34,6 +34,22 @@ extension CSVImporter.Run {
         }
     }
 
+    /// Gives a record the row's CRM id when it has none, writes it when new or changed, counts it, and remembers it
+    /// for later rows of the chunk.
+    func store<M: Model & ExternallyIdentified>(_ model: M, found: Bool, changed: Bool, externalID: String?,
+                                                byID: inout [UUID: M], byExternal: inout [String: M],
+                                                on database: any Database) async throws where M.IDValue == UUID {
+        var changed = changed
+        if model.externalID == nil, let externalID {
+            model.externalID = externalID
+            changed = true
+        }
+        if !found { try await model.create(on: database) } else if changed { try await model.update(on: database) }
+        count(existing: found, changed: changed)
+        byID[model.id!] = model
+        if let external = model.externalID { byExternal[external] = model }
+    }
+
     /// Models named by `accord:<uuid>` (their id) or by their external id.
     func existing<M: Model>(_ type: M.Type, accordIDs: [UUID], externalIDs: [String], externalID: KeyPath<M, OptionalFieldProperty<M, String>>,
                             on database: any Database) async throws -> (byID: [UUID: M], byExternal: [String: M]) where M.IDValue == UUID {
@@ -63,14 +79,8 @@ extension CSVImporter.Run {
             changed = assign(&model.utmSource, campaign.utmSource) || changed
             changed = assign(&model.utmMedium, campaign.utmMedium) || changed
             changed = assign(&model.utmCampaign, campaign.utmCampaign) || changed
-            if model.externalID == nil, let external = campaign.externalID {
-                model.externalID = external
-                changed = true
-            }
-            if found == nil { try await model.create(on: database) } else if changed { try await model.update(on: database) }
-            count(existing: found != nil, changed: changed)
-            byID[model.id!] = model
-            if let external = model.externalID { byExternal[external] = model }
+            try await store(model, found: found != nil, changed: changed, externalID: campaign.externalID, byID: &byID,
+                            byExternal: &byExternal, on: database)
         }
     }
 
@@ -178,14 +188,8 @@ extension CSVImporter.Run {
             changed = set(&model.status, deal.status.rawValue) || changed
             changed = set(&model.openedAt, deal.openedAt) || changed
             changed = set(&model.closedAt, deal.closedAt) || changed
-            if model.externalID == nil, let external = deal.externalID {
-                model.externalID = external
-                changed = true
-            }
-            if found == nil { try await model.create(on: database) } else if changed { try await model.update(on: database) }
-            count(existing: found != nil, changed: changed)
-            byID[model.id!] = model
-            if let external = model.externalID { byExternal[external] = model }
+            try await store(model, found: found != nil, changed: changed, externalID: deal.externalID, byID: &byID,
+                            byExternal: &byExternal, on: database)
             roles += deal.contacts.compactMap { people[$0] }.map { (model.id!, $0) }
         }
         guard !failed, !roles.isEmpty else { return }

@@ -220,33 +220,13 @@ public enum CSVImporter {
                     ?? account.domain.flatMap { byDomain[$0] }
                 // An `accord:<uuid>` id from another Accord keeps its id here, so its people still find it.
                 let model = existing ?? AccountModel(id: account.accordID, name: account.name)
-                var changed = false
-                var name: String? = model.name
-                changed = assign(&name, account.name) || changed
-                model.name = name!
-                var domain = model.domain, industry = model.industry, employees = model.employeeCount, country = model.country
-                changed = assign(&domain, account.domain) || changed
-                changed = assign(&industry, account.industry) || changed
-                changed = assign(&employees, account.employees) || changed
-                changed = assign(&country, account.country) || changed
-                model.domain = domain
-                model.industry = industry
-                model.employeeCount = employees
-                model.country = country
-                if model.externalID == nil, let external = account.externalID {
-                    model.externalID = external
-                    changed = true
-                }
-                if existing == nil {
-                    try await model.create(on: database)
-                    report.created += 1
-                } else if changed {
-                    try await model.update(on: database)
-                    report.updated += 1
-                } else {
-                    report.unchanged += 1
-                }
-                if let external = model.externalID { byExternal[external] = model }
+                var changed = set(&model.name, account.name)
+                changed = assign(&model.domain, account.domain) || changed
+                changed = assign(&model.industry, account.industry) || changed
+                changed = assign(&model.employeeCount, account.employees) || changed
+                changed = assign(&model.country, account.country) || changed
+                try await store(model, found: existing != nil, changed: changed, externalID: account.externalID, byID: &byID,
+                                byExternal: &byExternal, on: database)
                 if let domain = model.domain { byDomain[domain] = model }
             }
         }

@@ -159,8 +159,8 @@ extension Exporter {
 }
 
 /// Models that carry a CRM's id.
-protocol ExternallyIdentified {
-    var externalID: String? { get }
+protocol ExternallyIdentified: AnyObject {
+    var externalID: String? { get set }
 }
 
 extension PersonModel: ExternallyIdentified {}
