@@ -71,6 +71,8 @@ import Testing
         let moved = try await run("members2.csv", members.replacingOccurrences(of: "Registered,,", with: "Attended,2025-04-10T15:00:00Z,"), mapped, database)
         #expect(moved.updated == 1 && moved.created == 0)
         #expect(try await TouchpointModel.query(on: database).count() == 2)
+        let attended = try await TouchpointModel.query(on: database).filter(\.$eventID == "salesforce:00vB").first()
+        #expect(attended?.kind == "attended" && attended?.occurredAt == ISOTimestamp.parse("2025-04-10T15:00:00Z"))
         // a member of a campaign Accord does not have: the file is refused and says what to import first
         let stray = try await run("stray.csv", "Id,CampaignId,ContactId,Status,CreatedDate\n00vZ,701Z,003A,Attended,2025-05-01\n", .init(), database)
         #expect(!stray.written && stray.problems.first?.column == "CampaignId" && stray.problems.first?.problem.contains("import the campaign file first") == true)

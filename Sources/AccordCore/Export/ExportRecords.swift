@@ -20,11 +20,11 @@ public struct ExportCampaign: Sendable, Equatable {
     public var supplier: String?
     public var startsAt: Date?
     public var endsAt: Date?
-    public var utm: (source: String?, medium: String?, campaign: String?)
+    public var utm: UTMTags
     public var createdAt: Date?
 
     public init(ref: ExportReference, name: String, channel: Channel, supplier: String?, startsAt: Date?, endsAt: Date?,
-                utm: (source: String?, medium: String?, campaign: String?), createdAt: Date?) {
+                utm: UTMTags, createdAt: Date?) {
         self.ref = ref
         self.name = name
         self.channel = channel
@@ -33,11 +33,6 @@ public struct ExportCampaign: Sendable, Equatable {
         self.endsAt = endsAt
         self.utm = utm
         self.createdAt = createdAt
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.ref == rhs.ref && lhs.name == rhs.name && lhs.channel == rhs.channel && lhs.supplier == rhs.supplier
-            && lhs.startsAt == rhs.startsAt && lhs.endsAt == rhs.endsAt && lhs.utm == rhs.utm && lhs.createdAt == rhs.createdAt
     }
 }
 

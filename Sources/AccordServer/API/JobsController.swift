@@ -43,10 +43,7 @@ struct JobsController: RouteCollection {
         let jobs = routes.grouped("api", "v1", "jobs")
         jobs.get(use: Self.list).requires(.read, .jobs).openAPI(.init(
             tags: ["jobs"], summary: "List background jobs", operationId: "listJobs",
-            parameters: APISchemas.pagingParameters + Self.filters.map { filter in
-                .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
-                                     description: filter.description))
-            },
+            parameters: ListFilter.parameters(Self.filters),
             responses: [200: APISchemas.json("A page of jobs", APISchemas.list(of: Self.schema)),
                         422: APISchemas.problem("A filter, limit or cursor is invalid")]))
         jobs.get(":jobId", use: Self.read).requires(.read, .jobs).openAPI(.init(

@@ -118,10 +118,7 @@ struct LeadFeedbackController: RouteCollection {
         disputes.get(use: Self.listDisputes).requires(.read, .leads).openAPI(.init(
             tags: ["feedback"], summary: "Disputes of leads the caller may see, oldest first",
             operationId: "listDisputes",
-            parameters: APISchemas.pagingParameters + Self.disputeFilters.map { filter in
-                .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
-                                     description: filter.description))
-            },
+            parameters: ListFilter.parameters(Self.disputeFilters),
             responses: [200: APISchemas.json("A page of disputes", APISchemas.list(of: Self.disputeSchema)),
                         422: APISchemas.problem("A filter, limit or cursor is invalid")]))
         disputes.on(.POST, ":disputeId", "decision", body: .collect(maxSize: "16kb"), use: Self.decide)

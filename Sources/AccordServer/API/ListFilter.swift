@@ -11,6 +11,14 @@ struct ListFilter<Model: FluentKit.Model>: Sendable {
     let schema: JSONSchema
     let apply: @Sendable (QueryBuilder<Model>, String, inout ValidationReport) -> Void
 
+    /// The documented query parameters of a list: paging, then these filters.
+    static func parameters(_ filters: [Self]) -> OpenAPI.Parameter.Array {
+        APISchemas.pagingParameters + filters.map { filter in
+            .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
+                                 description: filter.description))
+        }
+    }
+
     /// Equality on a text column.
     static func text(_ name: String, column: String, _ description: String, lowercase: Bool = false) -> Self {
         Self(name: name, description: description, schema: .string) { query, value, report in

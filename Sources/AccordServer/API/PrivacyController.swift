@@ -66,10 +66,7 @@ struct PrivacyController: RouteCollection {
         let suppressions = routes.grouped("api", "v1", "suppressions")
         suppressions.get(use: Self.list).requires(.read, .suppressions).openAPI(.init(
             tags: ["privacy"], summary: "The suppression list, newest first", operationId: "listSuppressions",
-            parameters: APISchemas.pagingParameters + Self.filters.map { filter in
-                .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
-                                     description: filter.description))
-            },
+            parameters: ListFilter.parameters(Self.filters),
             responses: [200: APISchemas.json("A page of entries", APISchemas.list(of: Self.suppressionSchema)),
                         403: APISchemas.problem("Sales does not keep the list"),
                         422: APISchemas.problem("A filter, limit or cursor is invalid")]))

@@ -129,12 +129,7 @@ struct ResourceController<R: APIResource>: RouteCollection {
 
     static var operationSuffix: String { R.title.replacingOccurrences(of: " ", with: "") }
 
-    static var listParameters: OpenAPI.Parameter.Array {
-        APISchemas.pagingParameters + R.filters.map { filter in
-            .b(OpenAPI.Parameter(name: filter.name, context: .query(required: false), schema: filter.schema,
-                                 description: filter.description))
-        }
-    }
+    static var listParameters: OpenAPI.Parameter.Array { ListFilter.parameters(R.filters) }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<R.DTO> {
         let builder = R.Model.query(on: request.db).scoped(request.rowScope, by: R.ownership)

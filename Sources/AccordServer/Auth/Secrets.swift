@@ -1,3 +1,4 @@
+import AccordCore
 import Crypto
 import Foundation
 
@@ -13,7 +14,7 @@ enum Secrets {
 
     /// The hex SHA-256 of a secret: what the database keeps.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Compares two secrets in time that does not depend on where they differ.

@@ -26,7 +26,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         var hasher = SHA256()
         hasher.update(data: Data("POST \(request.url.path)?\(request.url.query ?? "")\n".utf8))
         hasher.update(data: Data(buffer: body))
-        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Hex.string(hasher.finalize())
         switch try await IdempotencyKeys.claim(scope: scope, key: key, fingerprint: fingerprint, on: request.db) {
         case let .replay(stored):
             let response = Response(status: HTTPResponseStatus(statusCode: stored.status == 201 ? 200 : stored.status),

@@ -94,10 +94,10 @@ extension CSVImporter.Run {
     }
 
     /// The people rows name, by reference and by email.
-    func people(_ references: some Sequence<String>, emails: some Sequence<String>, on database: any Database)
-        async throws -> (byReference: [String: UUID], byEmail: [String: UUID]) {
+    func people(_ references: some Sequence<String>, emails: some Sequence<EmailAddress>, on database: any Database)
+        async throws -> (byReference: [String: UUID], byEmail: [EmailAddress: UUID]) {
         (try await ImportReferences.resolve(references, in: PersonModel.schema, on: database),
-         try await ImportReferences.persons(emails: emails, on: database))
+         try await PersonDirectory.existing(Set(emails), on: database))
     }
 
     /// The column that names a row's person (contact id, lead id or email, whichever the file has).
@@ -107,7 +107,7 @@ extension CSVImporter.Run {
 
     func writeMembers(_ rows: [(row: Row, member: ImportedMember)], on database: any Database) async throws {
         let campaigns = try await campaigns(rows.map(\.member.campaign), on: database)
-        let (byReference, byEmail) = try await people(rows.flatMap(\.member.people), emails: rows.compactMap(\.member.email?.value),
+        let (byReference, byEmail) = try await people(rows.flatMap(\.member.people), emails: rows.compactMap(\.member.email),
                                                       on: database)
         var byEvent: [String: TouchpointModel] = [:], byID: [UUID: TouchpointModel] = [:]
         let ids = rows.compactMap(\.member.accordID)
@@ -119,6 +119,7 @@ extension CSVImporter.Run {
         }
         var fresh: [String: Touchpoint] = [:]  // by event id: a member named twice in the file is written once, the later row winning
         var touched = Set<UUID>()
+        var moved: [UUID: TouchpointModel] = [:]  // changed members' touchpoints: one multi-row update after the loop
         for (row, member) in rows where !failed {
             guard let campaign = campaigns[member.campaign] else {
                 missing(row, .campaignExternalID, member.campaign, "campaign")
@@ -141,7 +142,7 @@ extension CSVImporter.Run {
                 changed = set(&model.$campaign.id, campaign.id) || changed
                 changed = set(&model.channel, channel.rawValue) || changed
                 if changed {
-                    try await model.update(on: database)
+                    moved[model.id!] = model
                     touched.insert(person)
                 }
                 count(existing: true, changed: changed)
@@ -157,6 +158,11 @@ extension CSVImporter.Run {
         // In person order, as ingestion does (each insert appends to the person's journey rollup).
         let sorted = fresh.values.sorted { $0.personID.uuidString < $1.personID.uuidString }
         try await BulkInsert.insert(sorted, using: RowSpecs.touchpoints, ignoringConflictsOn: "event_id", on: database)
+        try await BulkUpdate.update(TouchpointModel.schema, columns: ["kind", "occurred_at", "person_id", "campaign_id", "channel"],
+                                    rows: moved.values.map { touch in
+            [.uuid(touch.id), .text(touch.kind), .date(touch.occurredAt), .uuid(touch.$person.id), .uuid(touch.$campaign.id),
+             .text(touch.channel)]
+        }, on: database)
         // New touches count toward the people's scores as any arriving touch does (and may qualify them).
         try await LiveScoring.rescore(touched, now: now, on: database)
     }
@@ -205,7 +211,7 @@ extension CSVImporter.Run {
 
     func writeContactRoles(_ rows: [(row: Row, role: ImportedContactRole)], on database: any Database) async throws {
         let deals = try await ImportReferences.resolve(rows.map(\.role.opportunity), in: OpportunityModel.schema, on: database)
-        let (byReference, byEmail) = try await people(rows.flatMap(\.role.people), emails: rows.compactMap(\.role.email?.value), on: database)
+        let (byReference, byEmail) = try await people(rows.flatMap(\.role.people), emails: rows.compactMap(\.role.email), on: database)
         var existing: [String: ContactRoleModel] = [:]
         let dealIDs = Array(Set(deals.values))
         if !dealIDs.isEmpty {

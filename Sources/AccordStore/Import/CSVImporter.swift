@@ -201,17 +201,11 @@ public enum CSVImporter {
         }
 
         func writeAccounts(_ accounts: [ImportedAccount], on database: any Database) async throws {
-            let externalIDs = accounts.compactMap(\.externalID), domains = accounts.compactMap(\.domain)
-            var byExternal: [String: AccountModel] = [:], byDomain: [String: AccountModel] = [:], byID: [UUID: AccountModel] = [:]
-            let ids = accounts.compactMap(\.accordID)
-            if !ids.isEmpty {
-                for model in try await AccountModel.query(on: database).filter(\.$id ~~ ids).all() { byID[model.id!] = model }
-            }
-            if !externalIDs.isEmpty {
-                for model in try await AccountModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
-                    byExternal[model.externalID!] = model
-                }
-            }
+            let domains = accounts.compactMap(\.domain)
+            var (byID, byExternal) = try await existing(AccountModel.self, accordIDs: accounts.compactMap(\.accordID),
+                                                        externalIDs: accounts.compactMap(\.externalID), externalID: \.$externalID,
+                                                        on: database)
+            var byDomain: [String: AccountModel] = [:]
             if !domains.isEmpty {
                 for model in try await AccountModel.query(on: database).filter(\.$domain ~~ domains).all() { byDomain[model.domain!] = model }
             }
@@ -232,17 +226,10 @@ public enum CSVImporter {
         }
 
         func writePersons(_ rows: [(row: Row, person: ImportedPerson)], on database: any Database) async throws {
-            let externalIDs = rows.compactMap(\.person.externalID)
-            var byExternal: [String: PersonModel] = [:], byEmail: [String: PersonModel] = [:], byID: [UUID: PersonModel] = [:]
-            let ids = rows.compactMap(\.person.accordID)
-            if !ids.isEmpty {
-                for model in try await PersonModel.query(on: database).filter(\.$id ~~ ids).all() { byID[model.id!] = model }
-            }
-            if !externalIDs.isEmpty {
-                for model in try await PersonModel.query(on: database).filter(\.$externalID ~~ externalIDs).all() {
-                    byExternal[model.externalID!] = model
-                }
-            }
+            var (byID, byExternal) = try await existing(PersonModel.self, accordIDs: rows.compactMap(\.person.accordID),
+                                                        externalIDs: rows.compactMap(\.person.externalID), externalID: \.$externalID,
+                                                        on: database)
+            var byEmail: [String: PersonModel] = [:]
             // Emails are looked up only for rows their ids do not place (and where a placed person's email changes, to
             // refuse an address someone else has): re-importing a CRM's file reads each person once.
             func placed(_ person: ImportedPerson) -> PersonModel? {

@@ -68,7 +68,7 @@ extension Exporter {
                     ExportTable.cells(ExportCampaign(
                         ref: ExportReference(id: campaign.id!, externalID: campaign.externalID), name: campaign.name,
                         channel: Channel(rawValue: campaign.channel) ?? .event, supplier: campaign.supplier, startsAt: campaign.startsAt,
-                        endsAt: campaign.endsAt, utm: (campaign.utmSource, campaign.utmMedium, campaign.utmCampaign),
+                        endsAt: campaign.endsAt, utm: UTMTags(source: campaign.utmSource, medium: campaign.utmMedium, campaign: campaign.utmCampaign),
                         createdAt: campaign.createdAt), format)
                 }
             } emit: { try body($0) }

@@ -20,15 +20,6 @@ enum ImportReferences {
         return found
     }
 
-    /// Persons by normalized email.
-    static func persons(emails: some Sequence<String>, on database: any Database) async throws -> [String: UUID] {
-        var found: [String: UUID] = [:]
-        for (id, email) in try await lookup(Array(Set(emails)), column: "email", in: PersonModel.schema, on: database) {
-            found[email] = id
-        }
-        return found
-    }
-
     /// (id, the matched column as text) of the rows whose `column` is one of `values`.
     static func lookup<Value: Encodable & Sendable>(_ values: [Value], column: String, in table: String,
                                                     on database: any Database) async throws -> [(UUID, String)] {
@@ -49,8 +40,8 @@ enum ImportReferences {
 
     /// The person a row names: the first reference that is found, else the email.
     static func person(_ references: [String], email: EmailAddress?, byReference: [String: UUID],
-                       byEmail: [String: UUID]) -> UUID? {
+                       byEmail: [EmailAddress: UUID]) -> UUID? {
         for reference in references { if let id = byReference[reference] { return id } }
-        return email.flatMap { byEmail[$0.value] }
+        return email.flatMap { byEmail[$0] }
     }
 }

@@ -9,16 +9,8 @@ import SQLKit
 /// honouring an erased person without holding their address.
 public enum Suppressions {
     public static func hash(_ email: EmailAddress) -> String {
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(email.value.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.string(SHA256.hash(data: Data(email.value.utf8)))
     }
-
-    static let digits = Array("0123456789abcdef".utf8)
 
     /// Values per lookup query: well under both databases' bind limits, so a chunk of an import is one query.
     static let perQuery = 10_000
