@@ -88,7 +88,7 @@ struct DefinitionCommand: AsyncParsableCommand {
                     guard let data = FileManager.default.contents(atPath: file) else {
                         throw AccordError.malformed("cannot read the definition file \(file)")
                     }
-                    guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                    guard let value = try? JSONValue.parse(data) else {
                         throw AccordError.malformed("\(file) is not JSON")
                     }
                     candidate = (nil, (file as NSString).lastPathComponent, try LeadDefinition.parse(value))

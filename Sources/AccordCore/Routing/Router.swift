@@ -122,11 +122,11 @@ public struct Router: Sendable {
     private let rotation: [UUID: [RoutingCandidate]]
 
     public init(rules: [RoutingRule], people: [RoutingCandidate], teamNames: [UUID: String]) {
-        self.rules = rules.sorted { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
+        self.rules = rules.sorted { ($0.position, $0.id) < ($1.position, $1.id) }
         self.people = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.teamNames = teamNames
         self.rotation = Dictionary(grouping: self.people.values.filter { $0.role == .rep && $0.weight > 0 && $0.teamID != nil },
-                                   by: { $0.teamID! }).mapValues { $0.sorted { $0.id.uuidString < $1.id.uuidString } }
+                                   by: { $0.teamID! }).mapValues { $0.sorted { $0.id < $1.id } }
     }
 
     /// Step one: the account owner, or the team, or nobody.
@@ -175,7 +175,7 @@ public struct Router: Sendable {
         skipped.append(members.isEmpty ? "\(team) has no reps in round robin"
                                        : "nobody in \(team) can take it (\(unavailable.joined(separator: ", ")))")
         if let manager = people.values.filter({ $0.teamID == teamID && $0.role == .salesManager && $0.isActive })
-            .min(by: { $0.id.uuidString < $1.id.uuidString }) {
+            .min(by: { $0.id < $1.id }) {
             return RoutingDecision(ownerID: manager.id, teamID: teamID, method: .teamManager, ruleID: rule.id,
                                    explanation: Self.sentence(skipped + ["routed to \(manager.name): manager of \(team) "
                                        + "(\(territory))"]))

@@ -181,7 +181,7 @@ public enum Backtest {
         var wonPersons = 0, hits = 0
         // In qualification order, so each won deal's revenue lands in the month of its first MQL.
         let ordered = subjects.compactMap { subject in qualified[subject.personID].map { (subject, $0) } }
-            .sorted { ($0.1.day, $0.0.personID.uuidString) < ($1.1.day, $1.0.personID.uuidString) }
+            .sorted { ($0.1.day, $0.0.personID) < ($1.1.day, $1.0.personID) }
         for (subject, qualification) in ordered {
             let newDeals = subject.outcome.wonDeals.filter { claimed.insert($0.id).inserted }
             totals.add(subject.outcome, account: qualification.account, newDeals: newDeals)

@@ -36,7 +36,7 @@ extension LeadScorer {
         guard let level = definition.accountLevel, let total = accountEngagement(members),
               total >= level.minimumEngagement else { return nil }
         let engaged = members.filter { $0.engagement > 0 }.sorted {
-            $0.engagement != $1.engagement ? $0.engagement > $1.engagement : $0.personID.uuidString < $1.personID.uuidString
+            $0.engagement != $1.engagement ? $0.engagement > $1.engagement : $0.personID < $1.personID
         }
         guard let lead = engaged.first(where: { $0.fit >= definition.minimumFit }) else { return nil }
         return BuyingGroupQualification(engagement: total, leadPersonID: lead.personID,

@@ -8,6 +8,10 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// Normalizes and validates an address; the error names the problem.
     public init(_ raw: String) throws(FieldError) {
+        if let value = Self.plainASCII(raw) {
+            self.value = value
+            return
+        }
         let trimmed = raw.trimmingWhitespace().lowercased()
         guard !trimmed.isEmpty else { throw FieldError(field: "email", problem: "is required") }
         guard trimmed.utf8.count <= 254 else {
@@ -29,6 +33,46 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
             throw FieldError(field: "email", problem: "must have a domain such as example.com")
         }
         self.value = trimmed
+    }
+
+    /// The common case checked byte by byte: an ASCII address without white space that passes every rule below,
+    /// lower-cased; nil sends anything else through the full checks (and their messages). Character-by-character
+    /// checks were half the time of reading a touchpoint.
+    private static func plainASCII(_ raw: String) -> String? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> String? in
+            guard !bytes.isEmpty, bytes.count <= 254 else { return nil }
+            var at = -1
+            var labelStart = 0
+            var labels = 0
+            for (index, byte) in bytes.enumerated() {
+                switch byte {
+                case 0x80...: return nil
+                case 0x09...0x0D, 0x20, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"):
+                    return nil
+                case UInt8(ascii: "@"):
+                    guard at < 0, index > 0, index <= 64 else { return nil }
+                    at = index
+                    labelStart = index + 1
+                case UInt8(ascii: ".") where at >= 0:
+                    guard validLabel(bytes, labelStart, index) else { return nil }
+                    labels += 1
+                    labelStart = index + 1
+                default: continue
+                }
+            }
+            guard at >= 0, validLabel(bytes, labelStart, bytes.count), labels + 1 >= 2 else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { text in
+                for (index, byte) in bytes.enumerated() {
+                    text[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                }
+                return bytes.count
+            }
+        }
+    }
+
+    private static func validLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        end > start && bytes[start] != UInt8(ascii: "-") && bytes[end - 1] != UInt8(ascii: "-")
     }
 
     /// The part after the `@`.

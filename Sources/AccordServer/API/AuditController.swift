@@ -57,7 +57,7 @@ struct AuditController: RouteCollection {
         return ListDTO(items: result.items.map { event in
             EventDTO(id: event.id!, occurredAt: event.occurredAt, actorId: event.actorID, actor: event.actorLabel,
                      entityType: event.entityType, entityId: event.entityID, action: event.action,
-                     changes: (try? JSONDecoder().decode(JSONValue.self, from: Data(event.changes.utf8))) ?? .null,
+                     changes: (try? JSONValue.parse(event.changes.utf8)) ?? .null,
                      reason: event.reason, requestId: event.requestID)
         }, nextCursor: result.nextCursor)
     }

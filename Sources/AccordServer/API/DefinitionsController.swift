@@ -109,12 +109,12 @@ struct DefinitionsController: RouteCollection {
     static func dto(_ model: LeadDefinitionModel) throws -> DTO {
         DTO(id: try model.requireID(), version: model.version, name: model.name, state: model.state,
             approvals: model.workflow.approvals.map(\.rawValue).sorted(), rejectionReason: model.rejectionReason,
-            definition: (try? JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8))) ?? .null,
+            definition: (try? JSONValue.parse(model.body.utf8)) ?? .null,
             activatedAt: model.activatedAt, retiredAt: model.retiredAt, createdAt: model.createdAt)
     }
 
     static func json(_ dto: DTO) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(dto))
+        try JSONValue.parse(JSONCoding.encoder.encode(dto))
     }
 
     /// Reads `name` and `definition` from a body; the definition is checked and stored in canonical form.
@@ -212,7 +212,7 @@ struct DefinitionsController: RouteCollection {
             throw AccordError.validation([FieldError(field: "against", problem: "must be the id of another version")])
         }
         func parse(_ model: LeadDefinitionModel) throws -> LeadDefinition {
-            try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(model.body.utf8)))
+            try LeadDefinition.parse(JSONValue.parse(model.body.utf8))
         }
         return DiffDTO(from: other.version, to: model.version, lines: DefinitionDiff.between(try parse(other), try parse(model)))
     }

@@ -14,7 +14,7 @@ extension Request {
             throw Abort(.unsupportedMediaType, reason: "Send JSON with Content-Type: application/json.")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+            return try JSONValue.parse(buffer.readableBytesView)
         } catch {
             throw AccordError.malformed("the body is not valid JSON")
         }

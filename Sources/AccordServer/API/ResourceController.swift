@@ -234,7 +234,7 @@ struct ResourceController<R: APIResource>: RouteCollection {
     }
 
     static func json(_ dto: R.DTO) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(dto))
+        try JSONValue.parse(JSONCoding.encoder.encode(dto))
     }
 }
 

@@ -100,7 +100,7 @@ extension TouchpointBatchController {
                 throw AccordError.payloadTooLarge("A batch holds at most \(maximumItems) touchpoints; this one has more.")
             }
             let prefix = "line \(index + 1): "
-            guard let element = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else {
+            guard let element = try? JSONValue.parse(line) else {
                 report.add("line \(index + 1)", "is not a JSON object")
                 continue
             }

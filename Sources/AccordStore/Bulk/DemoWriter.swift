@@ -68,7 +68,7 @@ public enum DemoWriter {
                                         by: { $0.teamID }).mapValues(\.count)
             try await step(company.routingStates.map { team, state in
                 RowSpecs.PositionRow(teamID: team, state: state, assigned: roundRobin[team] ?? 0)
-            }.sorted { $0.teamID.uuidString < $1.teamID.uuidString }, RowSpecs.routingPositions)
+            }.sorted { $0.teamID < $1.teamID }, RowSpecs.routingPositions)
             try await DataQuality.backfillDemo(on: database)
         }
     }

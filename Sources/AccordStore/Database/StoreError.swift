@@ -4,11 +4,14 @@ public enum StoreError: Error, CustomStringConvertible {
     case notSQL
     /// The database URL could not be understood.
     case invalidURL(String)
+    /// A stored value that cannot be what its column holds.
+    case corrupt(String)
 
     public var description: String {
         switch self {
         case .notSQL: "the configured database does not support SQL"
         case let .invalidURL(detail): "invalid database URL: \(detail)"
+        case let .corrupt(detail): "unexpected stored value: \(detail)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import AccordCore
 import FluentSQLiteDriver
 import Foundation
 
@@ -18,7 +19,7 @@ enum SQLiteInsert {
 
     static func data(_ value: ColumnValue) -> SQLiteData {
         switch value {
-        case let .uuid(value): value.map { .text($0.uuidString) } ?? .null
+        case let .uuid(value): value.map { .text(Hex.uuidString($0)) } ?? .null
         case let .text(value): value.map { .text($0) } ?? .null
         case let .integer(value): value.map { .integer($0) } ?? .null
         case let .double(value): value.map { .float($0) } ?? .null

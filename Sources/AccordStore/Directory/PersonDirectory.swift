@@ -34,16 +34,10 @@ public enum PersonDirectory {
     /// The ids of existing persons with these emails.
     public static func existing(_ emails: Set<EmailAddress>, on database: any Database) async throws
         -> [EmailAddress: UUID] {
+        let emailByValue = Dictionary(emails.map { ($0.value, $0) }, uniquingKeysWith: { first, _ in first })
+        let ids = try await IDLookup.ids(in: PersonModel.schema, by: "email", emailByValue.keys, on: database)
         var result: [EmailAddress: UUID] = [:]
-        let all = Array(emails)
-        for start in stride(from: 0, to: all.count, by: 1000) {
-            let chunk = all[start..<min(start + 1000, all.count)].map(\.value)
-            let rows = try await PersonModel.query(on: database).filter(\.$email ~~ chunk).field(\.$id)
-                .field(\.$email).all()
-            for row in rows {
-                if let email = try? EmailAddress(row.email), let id = row.id { result[email] = id }
-            }
-        }
+        for (value, id) in ids { if let email = emailByValue[value] { result[email] = id } }
         return result
     }
 }

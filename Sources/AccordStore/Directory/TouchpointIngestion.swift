@@ -88,7 +88,7 @@ public enum TouchpointIngestion {
         }
         // In person order: each insert appends to the person's journey rollup (M0031), locking that row on PostgreSQL;
         // batches that lock the same people in the same order cannot deadlock.
-        fresh.sort { $0.personID.uuidString < $1.personID.uuidString }
+        fresh.sort { $0.personID < $1.personID }  // UUID order is uuidString order, without formatting one
         try await BulkInsert.insert(fresh, using: RowSpecs.touchpoints, ignoringConflictsOn: "event_id", on: database)
         // A concurrent batch may have stored one of the new event ids first: report the stored id.
         let newEvents = Set(fresh.compactMap(\.eventID))
@@ -113,31 +113,13 @@ public enum TouchpointIngestion {
     }
 
     static func storedEventIDs(_ eventIDs: Set<String>, on database: any Database) async throws -> [String: UUID] {
-        var result: [String: UUID] = [:]
-        let all = Array(eventIDs)
-        for start in stride(from: 0, to: all.count, by: 1000) {
-            let chunk = Array(all[start..<min(start + 1000, all.count)])
-            for row in try await TouchpointModel.query(on: database).filter(\.$eventID ~~ chunk).field(\.$id)
-                .field(\.$eventID).all() {
-                if let eventID = row.eventID, let id = row.id { result[eventID] = id }
-            }
-        }
-        return result
+        try await IDLookup.ids(in: TouchpointModel.schema, by: "event_id", eventIDs, on: database)
     }
 
     /// Which of `ids` exist in the model's table.
     public static func existingIDs<M: Model>(_ model: M.Type, _ ids: Set<UUID>, on database: any Database)
         async throws -> Set<UUID> where M.IDValue == UUID {
-        var found = Set<UUID>()
-        let all = Array(ids)
-        for start in stride(from: 0, to: all.count, by: 1000) {
-            let chunk = Array(all[start..<min(start + 1000, all.count)])
-            let rows = try await M.query(on: database).filter(
-                .path([FieldKey.id], schema: M.schema), .subset(inverse: false),
-                DatabaseQuery.Value.array(chunk.map { DatabaseQuery.Value.bind($0) })).all()
-            found.formUnion(rows.compactMap(\.id))
-        }
-        return found
+        try await IDLookup.existing(ids, in: M.schema, on: database)
     }
 }
 

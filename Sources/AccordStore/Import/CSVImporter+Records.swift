@@ -156,7 +156,7 @@ extension CSVImporter.Run {
         }
         guard !failed else { return }
         // In person order, as ingestion does (each insert appends to the person's journey rollup).
-        let sorted = fresh.values.sorted { $0.personID.uuidString < $1.personID.uuidString }
+        let sorted = fresh.values.sorted { $0.personID < $1.personID }
         try await BulkInsert.insert(sorted, using: RowSpecs.touchpoints, ignoringConflictsOn: "event_id", on: database)
         try await BulkUpdate.update(TouchpointModel.schema, columns: ["kind", "occurred_at", "person_id", "campaign_id", "channel"],
                                     rows: moved.values.map { touch in

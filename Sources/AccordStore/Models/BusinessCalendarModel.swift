@@ -55,7 +55,7 @@ public enum StoredJSON {
     }
 
     public static func value(_ text: String) -> JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
+        (try? JSONValue.parse(text.utf8)) ?? .null
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {

@@ -78,6 +78,6 @@ extension LeadDefinitionModel {
 
     /// The stored body, parsed.
     public func definition() throws -> LeadDefinition {
-        try LeadDefinition.parse(JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)))
+        try LeadDefinition.parse(JSONValue.parse(body.utf8))
     }
 }

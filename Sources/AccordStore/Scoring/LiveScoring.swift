@@ -67,7 +67,7 @@ public enum LiveScoring {
         async throws -> Summary {
         guard !persons.isEmpty, let active = try await active(on: database) else { return Summary() }
         var summary = Summary()
-        let sorted = Set(persons).sorted { $0.uuidString < $1.uuidString }
+        let sorted = Set(persons).sorted { $0 < $1 }
         for start in stride(from: 0, to: sorted.count, by: chunkSize) {
             summary.add(try await score(Array(sorted[start..<min(start + chunkSize, sorted.count)]), active: active,
                                         now: now, createLeads: true, on: database))
@@ -242,7 +242,7 @@ public enum LiveScoring {
         // One query for every member's open lead, not one per account.
         var open = createLeads ? try await personsWithOpenLeads(members.values.flatMap { $0.map(\.member.personID) },
                                                                 on: database) : []
-        for account in ids.sorted(by: { $0.uuidString < $1.uuidString }) {
+        for account in ids.sorted(by: { $0 < $1 }) {
             let group = members[account] ?? []
             let engagement = active.scorer.accountEngagement(group.map(\.member)) ?? 0
             let qualification = active.scorer.buyingGroup(group.map(\.member))

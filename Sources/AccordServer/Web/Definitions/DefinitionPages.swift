@@ -80,7 +80,7 @@ struct DefinitionPages: RouteCollection {
     }
 
     static func pretty(_ body: String) -> String {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) else { return body }
+        guard let value = try? JSONValue.parse(body.utf8) else { return body }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? body
@@ -186,7 +186,7 @@ struct DefinitionPages: RouteCollection {
         let text = form.body ?? ""
         var problems: [FieldError] = []
         var body: String?
-        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
+        if let json = try? JSONValue.parse(text.utf8) {
             do {
                 body = try DefinitionsController.storedBody(json)
             } catch {
