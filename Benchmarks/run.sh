@@ -34,9 +34,13 @@ PY
 
 echo "== 2. POST /api/v1/touchpoints:batch over HTTP (release accord serve, SQLite)"
 PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-ACCORD_DB="$WORK/http.sqlite" ACCORD_LOG_LEVEL=warning .build/release/accord serve --port "$PORT" > "$WORK/serve.log" 2>&1 &
+export ACCORD_DB="$WORK/http.sqlite" ACCORD_LOG_LEVEL=warning
+.build/release/accord migrate > /dev/null
+printf 'benchmark-password-1\n' | .build/release/accord user add --email bench@accord.example --name Bench --role admin --password-stdin > /dev/null
+TOKEN=$(.build/release/accord token create --user bench@accord.example --name bench --scope write 2> /dev/null)
+.build/release/accord serve --port "$PORT" > "$WORK/serve.log" 2>&1 &
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break; sleep 0.2; done
-python3 Benchmarks/batch_client.py "http://127.0.0.1:$PORT" --batches 20 --size 10000 | tee "$WORK/http.json"
+python3 Benchmarks/batch_client.py "http://127.0.0.1:$PORT" --batches 20 --size 10000 --token "$TOKEN" | tee "$WORK/http.json"
 python3 - "$WORK/http.json" "$WORK/ceiling.json" <<'PY'
 import json, sys
 http, ceiling = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
