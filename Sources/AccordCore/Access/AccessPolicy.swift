@@ -8,6 +8,9 @@
 /// - Marketing disputes rejections; sales managers decide disputes (uphold or overturn) and reassign; managers and admins read the audit trail.
 /// - Admins handle privacy requests (a person's export, erasure); marketing keeps the suppression list, admins
 ///   remove entries.
+/// - Sales makes requests to marketing (reps see their own, sales managers their team's); marketing sees every
+///   request and answers it (accepts, declines, asks for information, delivers); the requester informs, appeals and
+///   withdraws; sales managers (their team's) and marketing managers decide appeals.
 /// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
 ///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
@@ -46,6 +49,8 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .audit, _):
             return .forbidden("The audit trail is for managers and admins.")
+        case (_, .requests, _):
+            return requestAccess(principal.role, action, own)
         case (_, .settings, .read):
             return .allowed(.all)
         case (_, .settings, _):
@@ -81,6 +86,29 @@ public enum AccessPolicy {
             return .allowed(own)
         case (.marketer, _, _), (.marketingManager, _, _):
             return .allowed(.all)
+        }
+    }
+
+    static func requestAccess(_ role: UserRole, _ action: Action, _ own: RowScope) -> AccessDecision {
+        let sales = role == .rep || role == .salesManager
+        switch action {
+        case .read:
+            return .allowed(sales ? own : .all)
+        case .create:
+            return sales ? .allowed(own) : .forbidden("Requests are made by sales to marketing.")
+        case let .move(name):
+            guard let move = RequestMoveName(rawValue: name) else { return .forbidden("No request move '\(name)'.") }
+            switch (move.side, role) {
+            case (.marketing, .marketer), (.marketing, .marketingManager): return .allowed(.all)
+            case (.marketing, _): return .forbidden("Marketing answers and delivers requests.")
+            case (.requester, .rep), (.requester, .salesManager): return .allowed(own)
+            case (.requester, _): return .forbidden("Only the requester's side informs, appeals or withdraws a request.")
+            case (.manager, .salesManager): return .allowed(own)
+            case (.manager, .marketingManager): return .allowed(.all)
+            case (.manager, _): return .forbidden("Appeals are decided by the sales and marketing managers.")
+            }
+        case .update, .delete, .manage:
+            return .forbidden("A request changes only through its moves.")
         }
     }
 

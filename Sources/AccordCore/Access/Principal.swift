@@ -41,6 +41,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case suppressions
     /// Uploading CRM exports on the import page (marketing and admins; the command line is the operator's).
     case imports
+    /// Requests from sales to marketing (sales asks, marketing answers, managers decide appeals).
+    case requests
 }
 
 /// What a request wants to do.

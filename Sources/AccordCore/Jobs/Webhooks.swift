@@ -9,6 +9,11 @@ public enum WebhookEvent: String, Vocabulary {
     case leadRecycled = "lead.recycled"
     case leadDisputed = "lead.disputed"
     case leadDisputeDecided = "lead.dispute_decided"
+    case requestSubmitted = "request.submitted"
+    /// Any answer or later step: accepted, declined, info requested or provided, appealed, appeal decided,
+    /// delivered, withdrawn (`data.move` says which).
+    case requestChanged = "request.changed"
+    case requestOverdue = "request.overdue"
 }
 
 /// Standard Webhooks delivery rules as DESIGN.md fixes them: retries after 5 s, 5 min, 30 min, 2 h, 5 h and

@@ -11,18 +11,23 @@ public struct SLAPolicy: Sendable, Hashable {
     public var escalation: EscalationPolicy = .standard
     /// Business minutes a sales manager has to decide a dispute of a rejection (two business days by default).
     public var disputeResponseMinutes: Int = SLAPolicy.defaultDisputeResponseMinutes
+    /// Business minutes marketing has to answer a request from this team's sales (two business days by default).
+    public var requestResponseMinutes: Int = SLAPolicy.defaultRequestResponseMinutes
 
     public static let defaultDisputeResponseMinutes = 960
+    public static let defaultRequestResponseMinutes = 960
 
     /// A: 1 business hour, B: 4, C: 8, D: 24; fourteen days of shelf life.
     public static let standard = SLAPolicy(responseMinutes: [.a: 60, .b: 240, .c: 480, .d: 1_440], shelfLifeDays: 14)
 
     public init(responseMinutes: [LeadPriority: Int], shelfLifeDays: Int, escalation: EscalationPolicy = .standard,
-                disputeResponseMinutes: Int = SLAPolicy.defaultDisputeResponseMinutes) {
+                disputeResponseMinutes: Int = SLAPolicy.defaultDisputeResponseMinutes,
+                requestResponseMinutes: Int = SLAPolicy.defaultRequestResponseMinutes) {
         self.responseMinutes = responseMinutes
         self.shelfLifeDays = shelfLifeDays
         self.escalation = escalation
         self.disputeResponseMinutes = disputeResponseMinutes
+        self.requestResponseMinutes = requestResponseMinutes
     }
 
     /// The response time for a priority; a lead without one is treated as the lowest priority.
@@ -76,6 +81,8 @@ public struct SLAPolicyInput: Sendable {
     public var reassignAfterHours: FieldValue<Double>
     /// Business hours a sales manager has to decide a dispute.
     public var disputeResponseHours: FieldValue<Double> = .absent
+    /// Business hours marketing has to answer a request.
+    public var requestResponseHours: FieldValue<Double> = .absent
 
     public static func read(_ json: JSONValue, _ mode: InputMode) throws(AccordError) -> SLAPolicyInput {
         var reader = FieldReader(json)
@@ -101,12 +108,17 @@ public struct SLAPolicyInput: Sendable {
             reader.problem("disputeResponseHours", "must be at least one minute (0.0167 hours)")
             dispute = .absent
         }
+        var request = reader.notNull("requestResponseHours", reader.number("requestResponseHours", in: 0...1_000))
+        if let hours = request.value, hours * 60 < 1 {
+            reader.problem("requestResponseHours", "must be at least one minute (0.0167 hours)")
+            request = .absent
+        }
         reader.rejectUnknownFields(entity: "SLA policy")
         report.merge(reader.report, prefix: "")
         try report.throwIfInvalid()
         return SLAPolicyInput(name: name, responseMinutes: minutes, shelfLifeDays: shelfLife, isDefault: isDefault,
                               remindAtShare: remind, notifyManagerAtBreach: notify, reassignAfterHours: reassign,
-                              disputeResponseHours: dispute)
+                              disputeResponseHours: dispute, requestResponseHours: request)
     }
 
     /// Reads `{"A": 1, "B": 4, "C": 8, "D": 24}` (every priority, hours from one minute to 1,000 hours).

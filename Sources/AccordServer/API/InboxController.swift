@@ -15,6 +15,8 @@ struct InboxController: RouteCollection {
         var title: String
         var body: String
         var leadId: UUID?
+        /// The page a message not about a lead points to (`/requests/<id>`).
+        var link: String?
         var createdAt: Date
         var readAt: Date?
     }
@@ -26,6 +28,7 @@ struct InboxController: RouteCollection {
         var when: String
         var unread: Bool
         var leadHref: String?
+        var link: String?
     }
 
     struct Page: Encodable {
@@ -37,7 +40,7 @@ struct InboxController: RouteCollection {
     static var schema: JSONSchema {
         .object(properties: [
             "id": APISchemas.uuid(), "kind": .string, "title": .string, "body": .string,
-            "leadId": APISchemas.uuid(required: false), "createdAt": .string(format: .dateTime),
+            "leadId": APISchemas.uuid(required: false), "link": .string(required: false), "createdAt": .string(format: .dateTime),
             "readAt": .string(format: .dateTime, required: false),
         ])
     }
@@ -66,7 +69,7 @@ struct InboxController: RouteCollection {
 
     static func dto(_ model: NotificationModel) -> DTO {
         DTO(id: model.id!, kind: model.kind, title: model.title, body: model.body, leadId: model.$lead.id,
-            createdAt: model.createdAt, readAt: model.readAt)
+            link: model.link, createdAt: model.createdAt, readAt: model.readAt)
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {
@@ -113,7 +116,7 @@ struct InboxController: RouteCollection {
             items: items.map { item in
                 Item(id: item.id!.uuidString, title: item.title, body: item.body,
                      when: RelativeTime.span(now.timeIntervalSince(item.createdAt)) + " ago", unread: item.readAt == nil,
-                     leadHref: item.$lead.id.map { _ in "/queue" })
+                     leadHref: item.$lead.id.map { _ in "/queue" }, link: item.link)
             }, unread: items.filter { $0.readAt == nil }.count))
     }
 

@@ -10,7 +10,8 @@ public enum AccordJobs {
     /// What each kind of job does. Later work (escalations, digests, webhook deliveries) registers here.
     static func handlers(_ app: Application) -> [String: JobRunner.Handler] {
         [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) },
-         Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) }]
+         Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) },
+         Requests.jobKind: { job, database in try await Requests.run(job, on: database) }]
     }
 
     /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).

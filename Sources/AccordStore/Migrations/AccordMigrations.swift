@@ -37,6 +37,7 @@ public enum AccordMigrations {
         M0032_CreateSuppressions(),
         M0033_CreateIdempotencyKeys(),
         M0034_CreateForms(),
+        M0035_CreateRequests(),
     ]
 
     /// The tables the migrations create, in creation order.

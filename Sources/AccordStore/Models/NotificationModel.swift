@@ -13,18 +13,21 @@ public final class NotificationModel: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @Field(key: "body") public var body: String
     @OptionalParent(key: "lead_id") public var lead: LeadModel?
+    /// Where the message points when it is not about a lead (`/requests/<id>`).
+    @OptionalField(key: "link") public var link: String?
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "read_at") public var readAt: Date?
 
     public init() {}
 
-    public init(userID: UUID, kind: String, title: String, body: String, leadID: UUID?, at time: Date) {
+    public init(userID: UUID, kind: String, title: String, body: String, leadID: UUID?, link: String? = nil, at time: Date) {
         self.id = TimeOrderedID.make()
         self.$user.id = userID
         self.kind = kind
         self.title = title
         self.body = body
         self.$lead.id = leadID
+        self.link = link
         self.createdAt = time
     }
 }

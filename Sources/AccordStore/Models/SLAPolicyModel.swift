@@ -22,6 +22,8 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
     @OptionalField(key: "reassign_after_minutes") public var reassignAfterMinutes: Int?
     /// Business minutes a sales manager has to decide a dispute (nil on rows from before disputes: the default).
     @OptionalField(key: "dispute_response_minutes") public var disputeResponseMinutes: Int?
+    /// Business minutes marketing has to answer a request (nil on rows from before requests: the default).
+    @OptionalField(key: "request_response_minutes") public var requestResponseMinutes: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -41,6 +43,7 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
         notifyManagerAtBreach = policy.escalation.notifyManagerAtBreach
         reassignAfterMinutes = policy.escalation.reassignAfterMinutes
         disputeResponseMinutes = policy.disputeResponseMinutes
+        requestResponseMinutes = policy.requestResponseMinutes
     }
 
     public func setResponse(_ minutes: [LeadPriority: Int]) {
@@ -59,6 +62,7 @@ public final class SLAPolicyModel: Model, @unchecked Sendable {
         SLAPolicy(responseMinutes: responseMinutes, shelfLifeDays: shelfLifeDays,
                   escalation: EscalationPolicy(remindAtShare: remindAtShare, notifyManagerAtBreach: notifyManagerAtBreach,
                                                reassignAfterMinutes: reassignAfterMinutes),
-                  disputeResponseMinutes: disputeResponseMinutes ?? SLAPolicy.defaultDisputeResponseMinutes)
+                  disputeResponseMinutes: disputeResponseMinutes ?? SLAPolicy.defaultDisputeResponseMinutes,
+                  requestResponseMinutes: requestResponseMinutes ?? SLAPolicy.defaultRequestResponseMinutes)
     }
 }

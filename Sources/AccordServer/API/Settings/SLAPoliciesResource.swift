@@ -19,6 +19,7 @@ struct SLAPoliciesResource: APIResource {
         var notifyManagerAtBreach: Bool
         var reassignAfterHours: Double?
         var disputeResponseHours: Double
+        var requestResponseHours: Double
         var createdAt: Date?
         var updatedAt: Date?
     }
@@ -50,6 +51,9 @@ struct SLAPoliciesResource: APIResource {
             "disputeResponseHours": .number(required: false,
                                             description: "Business hours a sales manager has to decide a dispute",
                                             maximum: (1_000, exclusive: false), minimum: (0, exclusive: true)),
+            "requestResponseHours": .number(required: false,
+                                            description: "Business hours marketing has to answer a request from the team",
+                                            maximum: (1_000, exclusive: false), minimum: (0, exclusive: true)),
         ], additionalProperties: .init(false))
     }
 
@@ -57,7 +61,7 @@ struct SLAPoliciesResource: APIResource {
         .object(properties: [
             "id": APISchemas.uuid(), "name": .string, "responseHours": responseSchema, "shelfLifeDays": .integer,
             "isDefault": .boolean, "remindAtShare": .number(required: false), "notifyManagerAtBreach": .boolean,
-            "reassignAfterHours": .number(required: false), "disputeResponseHours": .number, "createdAt": .string(format: .dateTime, required: false),
+            "reassignAfterHours": .number(required: false), "disputeResponseHours": .number, "requestResponseHours": .number, "createdAt": .string(format: .dateTime, required: false),
             "updatedAt": .string(format: .dateTime, required: false),
         ])
     }
@@ -69,7 +73,8 @@ struct SLAPoliciesResource: APIResource {
             shelfLifeDays: model.shelfLifeDays, isDefault: model.isDefault, remindAtShare: model.remindAtShare,
             notifyManagerAtBreach: model.notifyManagerAtBreach,
             reassignAfterHours: model.reassignAfterMinutes.map { Double($0) / 60 },
-            disputeResponseHours: Double(model.policy.disputeResponseMinutes) / 60, createdAt: model.createdAt,
+            disputeResponseHours: Double(model.policy.disputeResponseMinutes) / 60,
+            requestResponseHours: Double(model.policy.requestResponseMinutes) / 60, createdAt: model.createdAt,
             updatedAt: model.updatedAt)
     }
 
@@ -92,6 +97,7 @@ struct SLAPoliciesResource: APIResource {
         References.assign(input.notifyManagerAtBreach, to: &model.notifyManagerAtBreach)
         References.assign(input.reassignAfterHours.map { Int(($0 * 60).rounded()) }, to: &model.reassignAfterMinutes)
         References.assign(input.disputeResponseHours.map { Int(($0 * 60).rounded()) }, to: &model.disputeResponseMinutes)
+        References.assign(input.requestResponseHours.map { Int(($0 * 60).rounded()) }, to: &model.requestResponseMinutes)
         try await SettingsDefaults.assign(input.isDefault, to: model, flag: \.$isDefault, on: database)
     }
 
