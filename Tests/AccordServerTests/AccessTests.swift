@@ -115,7 +115,13 @@ import Vapor
             let rejects = "accord-rejects-access\(UUID().uuidString.prefix(8)).csv"
             FileManager.default.createFile(atPath: FileManager.default.temporaryDirectory.appendingPathComponent(rejects).path,
                                            contents: Data("Email,reasons\n".utf8))
-            let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead, "{file}": rejects]
+            // a request by a rep of the team the sales roles join: their manager sees it, another rep does not
+            let requester = try await app.makeUser(role: .rep, team: "North")
+            let request = try #require(try await app.send(.POST, "/api/v1/requests", #"""
+                {"kind": "collateral", "title": "A one-pager", "details": "For the northern accounts' renewals", "wantedBy": "2099-01-01"}
+                """#, token: requester.token).string("id"))
+            let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead, "{file}": rejects,
+                       "{requestId}": request]
             let settings = try await HandoffFixture.settingIDs(app)
             var checked = 0
             for role in UserRole.allCases {
@@ -132,7 +138,8 @@ import Vapor
                         path = path.replacingOccurrences(of: "{settingId}", with: id)
                     }
                     // A record outside a caller's scope is, to them, not there.
-                    let outsideScope = (path.contains(person) || path.contains(lead)) && response404Allowed(role)
+                    let outsideScope = ((path.contains(person) || path.contains(lead)) && response404Allowed(role))
+                        || (path.contains(request) && role == .rep)
                     let response = try await browser.request(.GET, path)
                     let key = "\(role.rawValue) GET \(path)"
                     switch route.declaredAccess {

@@ -288,7 +288,7 @@ public enum RequestEscalationStep: String, Vocabulary {
     case remind, overdue
 
     public func uniqueKey(request: UUID, respondBy: Date) -> String {
-        "request:\(request.uuidString.lowercased()):\(rawValue):\(Int(respondBy.timeIntervalSince1970))"
+        "request:\(request.uuidString.lowercased()):\(rawValue):\(Int64(respondBy.timeIntervalSince1970 * 1_000))"
     }
 
     public static func schedule(from start: Date, respondBy: Date, calendar: BusinessCalendar)

@@ -100,6 +100,7 @@ public enum AccordApplication {
         try routes.register(collection: PersonPage())
         try routes.register(collection: QueuePages())
         try routes.register(collection: LeadPage())
+        try routes.register(collection: RequestPages())
         try routes.register(collection: QualityPage())
         try routes.register(collection: AttributionPage())
         try routes.register(collection: ImportPage())

@@ -60,7 +60,9 @@ public enum Requests {
         let next = try RequestRules.apply(move, to: request.status, at: now,
                                           responseSeconds: TimeInterval(agreement.policy.requestResponseMinutes * 60),
                                           calendar: agreement.calendar)
-        let clockRestarted = next.state == .submitted && next.respondBy != request.respondBy
+        // The clock runs again (information provided, appeal overturned): steps for its response time (a live job
+        // with the same key is not added twice).
+        let clockRestarted = next.state == .submitted && before != RequestState.submitted.rawValue
         request.status = next
         switch move {
         case let .accept(owner, delivery, _):

@@ -172,15 +172,19 @@ struct QueuePages: RouteCollection {
             try await action(form)
             return request.redirect(to: with(back, "done", done), redirectType: .normal)
         } catch let error as AccordError {
-            let problem = error.fields.isEmpty ? error.message
-                : error.fields.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")
-            return request.redirect(to: with(back, "problem", problem), redirectType: .normal)
+            return request.redirect(to: with(back, "problem", describe(error)), redirectType: .normal)
         }
     }
 
-    /// Only queue and lead pages are places to go back to (no open redirect).
+    /// An error as the notice on the page says it: every field and its problem, or the message.
+    static func describe(_ error: AccordError) -> String {
+        error.fields.isEmpty ? error.message : error.fields.map { "\($0.field) \($0.problem)" }.joined(separator: "; ")
+    }
+
+    /// Only queue, lead and request pages are places to go back to (no open redirect).
     static func safeReturn(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/queue") || path.hasPrefix("/leads/"), !path.hasPrefix("//"),
+        guard let path, path.hasPrefix("/queue") || path.hasPrefix("/leads/") || path.hasPrefix("/requests/"),
+              !path.hasPrefix("//"),
               !path.contains("://") else { return "/queue" }
         var components = URLComponents(string: path) ?? URLComponents()
         components.queryItems = components.queryItems?.filter { $0.name != "done" && $0.name != "problem" }

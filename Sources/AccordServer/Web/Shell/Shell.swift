@@ -32,7 +32,7 @@ struct Shell: Encodable {
         let pages: [(String, String, Resource)] = [
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
-            ("Campaigns", "/campaigns", .campaigns), ("Lead quality", "/quality", .analytics),
+            ("Campaigns", "/campaigns", .campaigns), ("Requests", "/requests", .requests), ("Lead quality", "/quality", .analytics),
             ("Attribution", "/attribution", .analytics), ("Import", "/import", .imports),
             ("Lead definition", "/definitions", .definitions),
             ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),

@@ -1,0 +1,213 @@
+import AccordCore
+import AccordServer
+import AccordStore
+import FluentKit
+import Foundation
+import Testing
+import Vapor
+
+/// Requests from sales to marketing through the API: who may do what, the answers and their reasons, the paused
+/// clock, appeals to both managers, escalation of an overdue request, and bad input that changes nothing.
+@Suite struct RequestsAPITests {
+    struct Cast {
+        var ana: (id: UUID, token: String)
+        var ben: (id: UUID, token: String)
+        var sofia: (id: UUID, token: String)
+        var marketer: (id: UUID, token: String)
+        var mia: (id: UUID, token: String)
+        var account: String
+    }
+
+    static func cast(_ app: Application) async throws -> Cast {
+        let sofia = try await app.makeUser(role: .salesManager, team: "Sales UK")
+        let ana = try await app.makeUser(role: .rep, team: "Sales UK")
+        let ben = try await app.makeUser(role: .rep, team: "Sales North")
+        try await UserModel.query(on: app.db).filter(\.$id == ana.id).set(\.$manager.$id, to: sofia.id).update()
+        let marketer = try await app.makeUser(role: .marketer)
+        let mia = try await app.makeUser(role: .marketingManager)
+        let account = try await app.create("/api/v1/accounts", #"{"name": "Globex", "domain": "globex.example"}"#)
+        return Cast(ana: ana, ben: ben, sofia: sofia, marketer: marketer, mia: mia, account: account)
+    }
+
+    static func body(_ account: String, wantedBy: String = "2099-01-15") -> String {
+        """
+        {"kind": "event", "title": "Customer dinner for Globex", "details": "Their renewal committee wants to meet our \
+        product leads before March", "expectedPipeline": {"amountMinor": 700000000, "currency": "GBP"},
+        "accountIds": ["\(account)"], "wantedBy": "\(wantedBy)"}
+        """
+    }
+
+    static func move(_ app: Application, _ id: String, _ body: String, _ token: String) async throws -> APIResponse {
+        try await app.send(.POST, "/api/v1/requests/\(id)/moves", body, token: token)
+    }
+
+    static func inbox(_ app: Application, _ user: UUID) async throws -> [String] {
+        try await NotificationModel.query(on: app.db).filter(\.$user.$id == user).all().map(\.kind)
+    }
+
+    @Test("sales asks, marketing declines with a reason and an alternative, the rep appeals to both managers, a manager overturns, marketing accepts and delivers; every step audited")
+    func lifecycle() async throws {
+        try await withAccordApp { app in
+            let cast = try await Self.cast(app)
+            // marketing cannot make a request; sales can
+            #expect(try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.marketer.token).status == .forbidden)
+            let made = try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.ana.token)
+            #expect(made.status == .created, "\(made.json)")
+            let id = try #require(made.string("id"))
+            #expect(made.string("state") == "submitted" && made.string("wantedBy") == "2099-01-15")
+            #expect(try await Self.inbox(app, cast.mia.id).contains("request.submitted"))
+            #expect(try await JobModel.query(on: app.db).filter(\.$kind == Requests.jobKind).count() == 2)
+            // a rep cannot answer; a decline without a reason changes nothing
+            #expect(try await Self.move(app, id, #"{"move": "accept", "ownerId": "\#(cast.marketer.id)", "deliveryDate": "2099-01-10"}"#,
+                                        cast.ana.token).status == .forbidden)
+            let noReason = try await Self.move(app, id, #"{"move": "decline"}"#, cast.marketer.token)
+            #expect(noReason.status == .unprocessableEntity && noReason.problemFields == ["reason"])
+            #expect(try await app.send(.GET, "/api/v1/requests/\(id)", token: cast.ana.token).string("state") == "submitted")
+            let declined = try await Self.move(app, id, #"{"move": "decline", "reason": "Against the brand guidelines", "alternative": "A co-branded webinar with Globex"}"#, cast.marketer.token)
+            #expect(declined.status == .ok, "\(declined.json)")
+            #expect(declined.string("state") == "declined" && declined.string("alternative") == "A co-branded webinar with Globex")
+            #expect(try await Self.inbox(app, cast.ana.id).contains("request.declined"))
+            // the rep appeals; both managers hear of it; a second appeal is refused later
+            let appealed = try await Self.move(app, id, #"{"move": "appeal", "reason": "A £7m renewal depends on it"}"#, cast.ana.token)
+            #expect(appealed.string("state") == "appealed")
+            #expect(try await Self.inbox(app, cast.sofia.id).contains("request.appealed"))
+            #expect(try await Self.inbox(app, cast.mia.id).contains("request.appealed"))
+            // a marketer cannot decide an appeal; the sales manager of the requester's team can
+            #expect(try await Self.move(app, id, #"{"move": "decide_appeal", "decision": "overturn", "reason": "worth it"}"#,
+                                        cast.marketer.token).status == .forbidden)
+            let overturned = try await Self.move(app, id, #"{"move": "decide_appeal", "decision": "overturn", "reason": "The renewal is worth a dinner"}"#, cast.sofia.token)
+            #expect(overturned.string("state") == "submitted" && overturned.string("appealDecision") == "overturn")
+            let reopened = try #require(try await RequestModel.find(UUID(uuidString: id), on: app.db))
+            let key = RequestEscalationStep.overdue.uniqueKey(request: reopened.id!, respondBy: reopened.respondBy)
+            #expect(try await JobModel.query(on: app.db).filter(\.$uniqueKey == key).count() == 1, "escalation of the fresh response time")
+            // the owner must be a marketer
+            let wrongOwner = try await Self.move(app, id, #"{"move": "accept", "ownerId": "\#(cast.ana.id)", "deliveryDate": "2099-01-10"}"#, cast.mia.token)
+            #expect(wrongOwner.problemFields == ["ownerId"])
+            let accepted = try await Self.move(app, id, #"{"move": "accept", "ownerId": "\#(cast.marketer.id)", "deliveryDate": "2099-01-10"}"#, cast.mia.token)
+            #expect(accepted.string("state") == "accepted" && accepted.string("deliveryDate") == "2099-01-10")
+            #expect(try await Self.move(app, id, #"{"move": "appeal", "reason": "again please"}"#, cast.ana.token).status == .conflict)
+            let delivered = try await Self.move(app, id, #"{"move": "deliver", "note": "Booked at Le Bouchon"}"#, cast.marketer.token)
+            #expect(delivered.string("state") == "delivered" && delivered.string("closedAt") != nil)
+            // the audit trail has every step
+            let actions = try await AuditEventModel.query(on: app.db).filter(\.$entityType == "request").sort(\.$occurredAt).all().map(\.action)
+            #expect(actions == ["request:submit", "request:decline", "request:appeal", "request:decide_appeal", "request:accept", "request:deliver"])
+            // webhooks were queued for subscribers only: none here; the outbox stays empty without endpoints
+        }
+    }
+
+    @Test("a rep sees their own requests, a sales manager their team's, marketing all; another rep gets 404")
+    func visibility() async throws {
+        try await withAccordApp { app in
+            let cast = try await Self.cast(app)
+            let id = try #require(try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.ana.token).string("id"))
+            _ = try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.ben.token)
+            #expect(try await app.send(.GET, "/api/v1/requests", token: cast.ana.token).items.count == 1)
+            #expect(try await app.send(.GET, "/api/v1/requests", token: cast.sofia.token).items.count == 1)
+            #expect(try await app.send(.GET, "/api/v1/requests", token: cast.marketer.token).items.count == 2)
+            #expect(try await app.send(.GET, "/api/v1/requests/\(id)", token: cast.ben.token).status == .notFound)
+            #expect(try await Self.move(app, id, #"{"move": "withdraw"}"#, cast.ben.token).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/requests?state=declined", token: cast.marketer.token).items.isEmpty)
+            #expect(try await app.send(.GET, "/api/v1/requests?state=lost", token: cast.marketer.token).problemFields == ["state"])
+        }
+    }
+
+    @Test("bad input changes nothing: a past wanted-by day, an unknown account, a past delivery day, a move out of order")
+    func badInput() async throws {
+        try await withAccordApp { app in
+            let cast = try await Self.cast(app)
+            let past = try await app.send(.POST, "/api/v1/requests", Self.body(cast.account, wantedBy: "2020-01-01"), token: cast.ana.token)
+            #expect(past.status == .unprocessableEntity && past.problemFields == ["wantedBy"])
+            let unknown = try await app.send(.POST, "/api/v1/requests", Self.body(UUID().uuidString), token: cast.ana.token)
+            #expect(unknown.status == .unprocessableEntity && unknown.problemFields == ["accountIds[0]"])
+            #expect(try await RequestModel.query(on: app.db).count() == 0)
+            let id = try #require(try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.ana.token).string("id"))
+            let pastDelivery = try await Self.move(app, id, #"{"move": "accept", "ownerId": "\#(cast.marketer.id)", "deliveryDate": "2020-01-01"}"#, cast.marketer.token)
+            #expect(pastDelivery.problemFields == ["deliveryDate"])
+            let early = try await Self.move(app, id, #"{"move": "deliver"}"#, cast.marketer.token)
+            #expect(early.status == .conflict && early.errorCode == "invalid_transition")
+            #expect(try await Self.move(app, id, #"{"move": "provide_info", "answer": "unasked for"}"#, cast.ana.token).status == .conflict)
+            #expect(try await app.send(.GET, "/api/v1/requests/\(id)", token: cast.ana.token).string("state") == "submitted")
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$entityType == "request").count() == 1)
+        }
+    }
+
+    @Test("asking for information pauses the clock; an overdue request reminds marketing, then escalates to the marketing managers, once")
+    func pauseAndEscalation() async throws {
+        try await withAccordApp { app in
+            let cast = try await Self.cast(app)
+            let id = try #require(try await app.send(.POST, "/api/v1/requests", Self.body(cast.account), token: cast.ana.token).string("id"))
+            let asked = try await Self.move(app, id, #"{"move": "ask_info", "question": "Which product leads should come?"}"#, cast.marketer.token)
+            #expect(asked.string("state") == "needs_info" && asked[ "clockPaused"] == .bool(true))
+            #expect(try await Self.inbox(app, cast.ana.id).contains("request.info_requested"))
+            // while paused, the scheduled steps do nothing even long after the due time
+            try await JobModel.query(on: app.db).filter(\.$kind == Requests.jobKind).set(\.$runAt, to: Date().addingTimeInterval(-1)).update()
+            let later = Date().addingTimeInterval(30 * 86_400)
+            let runner = JobRunner(database: app.db, handlers: [Requests.jobKind: { job, database in
+                try await Requests.run(job, now: later, on: database)
+            }])
+            #expect(try await runner.drain(kinds: [Requests.jobKind]) == 2)
+            #expect(!(try await Self.inbox(app, cast.mia.id).contains("request.overdue")))
+            // the answer resumes the clock with new steps; they remind the marketers, then escalate to the manager
+            let answered = try await Self.move(app, id, #"{"move": "provide_info", "answer": "The CTO and the head of data"}"#, cast.ana.token)
+            #expect(answered.string("state") == "submitted")
+            try await JobModel.query(on: app.db).filter(\.$kind == Requests.jobKind).filter(\.$state == JobState.available.rawValue)
+                .set(\.$runAt, to: Date().addingTimeInterval(-1)).update()
+            #expect(try await runner.drain(kinds: [Requests.jobKind]) == 2)
+            #expect(try await runner.drain(kinds: [Requests.jobKind]) == 0)
+            #expect(try await Self.inbox(app, cast.marketer.id).contains("request.reminder"))
+            #expect(try await Self.inbox(app, cast.mia.id).filter { $0 == "request.overdue" }.count == 1)
+            let row = try #require(try await RequestModel.find(UUID(uuidString: id), on: app.db))
+            #expect(row.escalatedAt != nil && row.state == "submitted")
+            let link = try #require(try await NotificationModel.query(on: app.db).filter(\.$kind == "request.overdue").first()?.link)
+            #expect(link == "/requests/\(id.lowercased())")
+        }
+    }
+}
+
+/// The request board and page in a signed-in browser: sales asks there, marketing answers there.
+@Suite struct RequestPagesTests {
+    @Test("a rep asks on the board, a marketer declines on the request page without a reason (refused) and with one, the rep sees it and appeals")
+    func boardAndPage() async throws {
+        try await withAccordApp { app in
+            let team = try await app.makeUser(role: .salesManager, team: "Sales UK")
+            let teamID = try #require(try await UserModel.find(team.id, on: app.db)?.$team.id)
+            let rep = try await FeedbackPagesTests.member(app, "rep", team: teamID, manager: team.id)
+            let marketer = try await FeedbackPagesTests.member(app, "marketer", team: nil)
+            // the rep sees the form; the marketer does not
+            let board = try await rep.browser.request(.GET, "/requests")
+            #expect(board.status == .ok && board.body.string.contains("id=\"new-request\""))
+            #expect(!(try await marketer.browser.request(.GET, "/requests")).body.string.contains("id=\"new-request\""))
+            let past = try await rep.browser.request(.POST, "/requests", form: [
+                "_csrf": try await rep.browser.csrf(on: "/requests"), "kind": "event", "title": "Dinner",
+                "details": "A dinner for the renewal committee", "wantedBy": "2020-01-01"])
+            #expect(past.headers.first(name: .location)?.contains("problem=wantedBy") == true)
+            let sent = try await rep.browser.request(.POST, "/requests", form: [
+                "_csrf": try await rep.browser.csrf(on: "/requests"), "kind": "event", "title": "Dinner for Globex",
+                "details": "A dinner for the renewal committee", "wantedBy": "2099-03-01", "pipeline": "7,000,000",
+                "currency": "GBP"])
+            let location = try #require(sent.headers.first(name: .location))
+            #expect(location.hasPrefix("/requests/") && location.contains("done="))
+            let row = try #require(try await RequestModel.query(on: app.db).first())
+            #expect(row.expectedPipeline == Money(amountMinor: 700_000_000, currency: "GBP"))
+            let page = "/requests/\(row.id!.uuidString.lowercased())"
+            // the marketer's page offers the answers; the rep's offers only withdrawing
+            let marketing = try await marketer.browser.request(.GET, page)
+            #expect(marketing.body.string.contains("name=\"do-decline\"") && marketing.body.string.contains("name=\"do-accept\""))
+            let repView = try await rep.browser.request(.GET, page)
+            #expect(!repView.body.string.contains("name=\"do-decline\"") && repView.body.string.contains("name=\"do-withdraw\""))
+            let token = try await marketer.browser.csrf(on: page)
+            let bare = try await marketer.browser.request(.POST, "\(page)/move", form: [
+                "_csrf": token, "returnTo": page, "move": "decline"])
+            #expect(bare.headers.first(name: .location)?.contains("problem=reason") == true)
+            #expect(try await RequestModel.find(row.id, on: app.db)?.state == "submitted")
+            let declined = try await marketer.browser.request(.POST, "\(page)/move", form: [
+                "_csrf": token, "returnTo": page, "move": "decline", "reason": "Against the brand guidelines",
+                "alternative": "A co-branded webinar"])
+            #expect(declined.headers.first(name: .location)?.contains("done=") == true)
+            let seen = try await rep.browser.request(.GET, page)
+            #expect(seen.body.string.contains("A co-branded webinar") && seen.body.string.contains("name=\"do-appeal\""))
+            let boardAfter = try await rep.browser.request(.GET, "/requests")
+            #expect(boardAfter.body.string.contains("Against the brand guidelines"))
+        }
+    }
+}
