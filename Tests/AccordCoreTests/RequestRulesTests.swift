@@ -130,3 +130,55 @@ import Testing
         #expect(figures.count == 3 && figures.medianHours == 2 && figures.p90Hours == 10 && figures.silent == 0)
     }
 }
+
+/// Proofing's rules: file types from leading bytes, what a new version resets, release, deadline steps.
+@Suite struct ProofingRulesTests {
+    @Test("file types come from the leading bytes, not the name", arguments: [
+        ("%PDF-1.7 …", FileSignature.pdf), ("\u{89}PNG\r\n\u{1A}\n....", .png), ("GIF89a....", .gif),
+        ("  <!DOCTYPE html><html>", .html), ("<HTML><body>", .html),
+    ])
+    func signatures(text: String, expected: FileSignature) {
+        let bytes: [UInt8] = text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        #expect(FileSignature.detect(bytes) == expected)
+    }
+
+    @Test("programs, scripts, plain zips and empty files are not collateral")
+    func refusedSignatures() {
+        #expect(FileSignature.detect([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
+        for bytes: [UInt8] in [Array("MZ\u{0}\u{0}".utf8), Array("#!/bin/sh\nrm -rf /".utf8), Array("<script>alert(1)</script>".utf8),
+                               [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("evil.exe".utf8), []] {
+            #expect(FileSignature.detect(bytes) == nil)
+        }
+        let docx: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("[Content_Types].xml".utf8)
+        #expect(FileSignature.detect(docx) == .office)
+        #expect(!FileSignature.allowed(for: .deck).contains(.html) && FileSignature.allowed(for: .email).contains(.html))
+    }
+
+    @Test("a new version sends changes requested back to pending; approvals too only when substantive")
+    func newVersion() {
+        let states: [ReviewState] = [.approved, .changesRequested, .pending, .approvedOnSilence]
+        #expect(ProofingRules.afterNewVersion(states, substantive: false) == [.approved, .pending, .pending, .approvedOnSilence])
+        #expect(ProofingRules.afterNewVersion(states, substantive: true) == [.pending, .pending, .pending, .pending])
+    }
+
+    @Test("released when every required review clears, by approval or by silence; optional ones do not count")
+    func release() {
+        #expect(ProofingRules.releasable([(true, .approved), (false, .pending)]))
+        #expect(ProofingRules.releasable([(true, .approvedOnSilence), (true, .approved)]))
+        #expect(!ProofingRules.releasable([(true, .approved), (true, .changesRequested)]))
+        #expect(!ProofingRules.releasable([(false, .approved)]), "at least one required review")
+        #expect(ProofingRules.refusal(version: 1, currentVersion: 2, assetState: .inReview) != nil)
+        #expect(ProofingRules.refusal(version: 2, currentVersion: 2, assetState: .inReview) == nil)
+        #expect(ProofingRules.refusal(version: 2, currentVersion: 2, assetState: .released) != nil)
+        #expect(ProofingRules.refusal(version: 1, currentVersion: nil, assetState: .inReview) != nil)
+    }
+
+    @Test("deadline steps: reminder before, escalation at the due time, silence after the grace period only under approve_on_silence")
+    func steps() {
+        let due = Date(timeIntervalSince1970: 1_800_000_000)
+        let strict = ReviewDeadlineStep.schedule(dueAt: due, policy: AssetPolicy(silencePolicy: .escalateOnly, reminderHours: 2))
+        #expect(strict.map(\.step) == [.remind, .escalate] && strict[0].at == due.addingTimeInterval(-7_200) && strict[1].at == due)
+        let lenient = ReviewDeadlineStep.schedule(dueAt: due, policy: AssetPolicy(silencePolicy: .approveOnSilence, graceHours: 4))
+        #expect(lenient.map(\.step) == [.remind, .escalate, .silence] && lenient[2].at == due.addingTimeInterval(14_400))
+    }
+}

@@ -51,6 +51,13 @@ public enum AccessPolicy {
             return .forbidden("The audit trail is for managers and admins.")
         case (_, .requests, _):
             return requestAccess(principal.role, action, own)
+        case (_, .assets, .read), (_, .assets, .move("review")):
+            return .allowed(.all)  // collateral is everyone's to see; only an asset's reviewers decide (the store checks)
+        case (.marketer, .assets, .create), (.marketer, .assets, .update),
+             (.marketingManager, .assets, .create), (.marketingManager, .assets, .update):
+            return .allowed(.all)
+        case (_, .assets, _):
+            return .forbidden("Collateral is created and revised by marketing; reviewers approve or request changes.")
         case (_, .settings, .read):
             return .allowed(.all)
         case (_, .settings, _):

@@ -43,6 +43,9 @@ public enum Resource: String, Sendable, CaseIterable {
     case imports
     /// Requests from sales to marketing (sales asks, marketing answers, managers decide appeals).
     case requests
+    /// Collateral in proofing (marketing creates assets and uploads versions; their reviewers, from either side,
+    /// decide; everyone reads).
+    case assets
 }
 
 /// What a request wants to do.

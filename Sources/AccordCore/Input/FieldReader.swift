@@ -229,6 +229,11 @@ public struct FieldReader: Sendable {
         }
     }
 
+    /// Takes the problems of a reader of a nested object (which reports them under its own prefix).
+    public mutating func absorb(_ nested: FieldReader) {
+        report.merge(nested.report, prefix: "")
+    }
+
     /// Reports every field that was not read: a typo, or a field the caller may not set.
     public mutating func rejectUnknownFields(entity: String) {
         for key in object.keys.sorted() where !read.contains(key) {

@@ -14,6 +14,10 @@ public enum WebhookEvent: String, Vocabulary {
     /// delivered, withdrawn (`data.move` says which).
     case requestChanged = "request.changed"
     case requestOverdue = "request.overdue"
+    /// A reviewer stayed silent to the due time: their manager was told.
+    case assetReviewEscalated = "asset.review_escalated"
+    /// Every required review cleared (`data.asset.silentApprovals` says how many by silence).
+    case assetReleased = "asset.released"
 }
 
 /// Standard Webhooks delivery rules as DESIGN.md fixes them: retries after 5 s, 5 min, 30 min, 2 h, 5 h and

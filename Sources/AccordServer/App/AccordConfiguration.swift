@@ -23,6 +23,8 @@ public struct AccordConfiguration: Sendable, Equatable {
     public var smtp: SMTPSettings?
     /// Public form posts one address may make in ten minutes (`ACCORD_FORM_POSTS_PER_ADDRESS`).
     public var formPostsPerAddress = FormIntake.postsPerWindow
+    /// The largest collateral file one may upload, in bytes (`ACCORD_ASSET_MAX_MB`, default 20 MB).
+    public var assetMaxBytes = 20 * 1_024 * 1_024
 
     /// The variables Accord reads, with what each means, for `--help` and the README.
     public static let variables: [(name: String, meaning: String)] = [
@@ -36,6 +38,7 @@ public struct AccordConfiguration: Sendable, Equatable {
         ("ACCORD_SMTP_HOST", "SMTP server for SLA emails (none: no email); with ACCORD_SMTP_FROM (required),"),
         ("ACCORD_SMTP_PORT", "  ACCORD_SMTP_PORT (default 25), ACCORD_SMTP_USERNAME and ACCORD_SMTP_PASSWORD"),
         ("ACCORD_FORM_POSTS_PER_ADDRESS", "web form posts one address may make in 10 minutes (default 20)"),
+        ("ACCORD_ASSET_MAX_MB", "largest collateral version one may upload, in MB (default 20, at most 200)"),
     ]
 
     public init(database: DatabaseLocation, timeZone: TimeZone = .gmt, metricsPublic: Bool = false,
@@ -149,9 +152,17 @@ public struct AccordConfiguration: Sendable, Equatable {
             }
         }
 
+        var assetBytes = 20 * 1_024 * 1_024
+        if let text = value("ACCORD_ASSET_MAX_MB") {
+            if let number = Int(text), (1...200).contains(number) { assetBytes = number * 1_024 * 1_024 } else {
+                report.add("ACCORD_ASSET_MAX_MB", "must be a whole number of megabytes from 1 to 200")
+            }
+        }
+
         try report.throwIfInvalid()
         self.init(database: database, timeZone: timeZone, metricsPublic: metricsPublic, logLevel: logLevel,
                   resourcesDirectory: resources, trustedProxies: proxies, smtp: smtp)
         formPostsPerAddress = formPosts
+        assetMaxBytes = assetBytes
     }
 }

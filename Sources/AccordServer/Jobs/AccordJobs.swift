@@ -11,7 +11,8 @@ public enum AccordJobs {
     static func handlers(_ app: Application) -> [String: JobRunner.Handler] {
         [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) },
          Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) },
-         Requests.jobKind: { job, database in try await Requests.run(job, on: database) }]
+         Requests.jobKind: { job, database in try await Requests.run(job, on: database) },
+         Proofing.jobKind: { job, database in try await Proofing.run(job, on: database) }]
     }
 
     /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).

@@ -38,6 +38,7 @@ public enum AccordMigrations {
         M0033_CreateIdempotencyKeys(),
         M0034_CreateForms(),
         M0035_CreateRequests(),
+        M0036_CreateProofing(),
     ]
 
     /// The tables the migrations create, in creation order.
