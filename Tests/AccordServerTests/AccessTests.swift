@@ -120,8 +120,17 @@ import Vapor
             let request = try #require(try await app.send(.POST, "/api/v1/requests", #"""
                 {"kind": "collateral", "title": "A one-pager", "details": "For the northern accounts' renewals", "wantedBy": "2099-01-01"}
                 """#, token: requester.token).string("id"))
+            // collateral with one version, which everyone may read and download
+            let asset = try await app.db.writeTransaction { database in
+                let made = try await Proofing.create(AssetInput(title: "Deck", type: .deck, dueAt: Date().addingTimeInterval(86_400),
+                                                                reviewers: [.init(userID: requester.id, required: true)]),
+                                                     by: .system, at: Date(), on: database)
+                _ = try await Proofing.addVersion(made, filename: "deck.pdf", content: Data("%PDF-1.4\n%%EOF".utf8), note: "",
+                                                  substantive: false, by: .system, at: Date(), on: database)
+                return made.id!.uuidString
+            }
             let ids = ["{personId}": person, "{definitionId}": definition, "{leadId}": lead, "{file}": rejects,
-                       "{requestId}": request]
+                       "{requestId}": request, "{assetId}": asset, "{number}": "1"]
             let settings = try await HandoffFixture.settingIDs(app)
             var checked = 0
             for role in UserRole.allCases {

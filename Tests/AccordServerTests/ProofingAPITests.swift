@@ -207,3 +207,36 @@ import Vapor
         }
     }
 }
+
+/// The collateral pages in a signed-in browser: marketing starts a review and uploads, the reviewer approves.
+@Suite struct AssetPagesTests {
+    @Test("a marketer creates an asset and uploads a PDF on the pages; a non-reviewer sees no review form; the reviewer approves and it is released")
+    func pages() async throws {
+        try await withAccordApp { app in
+            let marketer = try await FeedbackPagesTests.member(app, "marketer", team: nil)
+            let reviewer = try await FeedbackPagesTests.member(app, "sales_manager", team: nil)
+            let bystander = try await FeedbackPagesTests.member(app, "rep", team: nil)
+            let list = try await marketer.browser.request(.GET, "/assets")
+            #expect(list.status == .ok && list.body.string.contains("id=\"new-asset\""))
+            let due = String(ISOTimestamp.format(Date().addingTimeInterval(3 * 86_400)).prefix(16))
+            let created = try await marketer.browser.request(.POST, "/assets", form: [
+                "_csrf": try await marketer.browser.csrf(on: "/assets"), "title": "Partner one-pager", "type": "one_pager",
+                "dueAt": due, "required[]": reviewer.id.uuidString])
+            let location = try #require(created.headers.first(name: .location))
+            #expect(location.contains("done="), "\(location)")
+            let page = String(location.prefix { $0 != "?" })
+            let uploaded = try await marketer.browser.upload("\(page)/upload", fields: ["_csrf": try await marketer.browser.csrf(on: page), "note": "first cut"],
+                                                             file: (name: "file", filename: "one-pager.pdf", content: ProofingAPITests.pdf))
+            #expect(uploaded.headers.first(name: .location)?.contains("done=") == true, "\(uploaded.headers)")
+            let download = try await bystander.browser.request(.GET, "\(page)/versions/1/file")
+            #expect(download.status == .ok && download.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            #expect(!(try await bystander.browser.request(.GET, page)).body.string.contains("id=\"review-form\""))
+            let view = try await reviewer.browser.request(.GET, page)
+            #expect(view.body.string.contains("id=\"review-form\""))
+            let approved = try await reviewer.browser.request(.POST, "\(page)/review", form: [
+                "_csrf": try await reviewer.browser.csrf(on: page), "version": "1", "decision": "approve"])
+            #expect(approved.headers.first(name: .location)?.contains("done=") == true, "\(approved.headers)")
+            #expect(try await AssetModel.query(on: app.db).first()?.state == "released")
+        }
+    }
+}

@@ -211,3 +211,61 @@ import Vapor
         }
     }
 }
+
+/// Turnaround figures: nearest-rank median and 90th percentile of decision times, by person and team, silence counted.
+@Suite struct TurnaroundTests {
+    @Test("requests decided after 1, 2 and 10 hours: median 2 h, p90 10 h; reviews after 3 h plus one by silence")
+    func figures() async throws {
+        try await withAccordApp { app in
+            let cast = try await RequestsAPITests.cast(app)
+            let t0 = try #require(ISOTimestamp.parse("2026-11-02T09:00:00Z"))
+            let marketer = try #require(try await UserModel.find(cast.marketer.id, on: app.db))
+            let actor = AuditActor(userID: marketer.id, label: marketer.email)
+            let requester = try #require(try await UserModel.find(cast.ana.id, on: app.db))
+            let input = RequestInput(kind: .collateral, title: "One-pager", details: "For the renewal meetings",
+                                     expectedPipeline: nil, accountIDs: [], wantedBy: t0.addingTimeInterval(30 * 86_400))
+            for (index, hours) in [1.0, 10, 2].enumerated() {
+                try await app.db.writeTransaction { database in
+                    let request = try await Requests.submit(input, requester: requester, by: AuditActor(userID: requester.id, label: "ana"),
+                                                            at: t0, on: database)
+                    let move: RequestMove = index == 1 ? .decline(reason: "No budget this quarter", alternative: nil)
+                        : .accept(ownerID: marketer.id!, deliveryDate: t0.addingTimeInterval(7 * 86_400), note: nil)
+                    try await Requests.apply(move, to: request, by: actor, at: t0.addingTimeInterval(hours * 3_600), on: database)
+                }
+            }
+            // a review decided 3 hours after it was asked, and one cleared by silence 50 hours after
+            let reviewer = try #require(try await UserModel.find(cast.sofia.id, on: app.db))
+            let asset = AssetModel(input: AssetInput(title: "Brochure", type: .brochure, dueAt: t0.addingTimeInterval(86_400),
+                                                     reviewers: []), by: actor, at: t0)
+            try await asset.create(on: app.db)
+            let quick = AssetReviewModel(assetID: asset.id!, reviewerID: reviewer.id!, required: true, at: t0)
+            quick.state = ReviewState.approved.rawValue
+            quick.decidedAt = t0.addingTimeInterval(3 * 3_600)
+            try await quick.create(on: app.db)
+            let silent = AssetReviewModel(assetID: asset.id!, reviewerID: cast.ben.id, required: true, at: t0)
+            silent.state = ReviewState.approvedOnSilence.rawValue
+            silent.decidedAt = t0.addingTimeInterval(50 * 3_600)
+            try await silent.create(on: app.db)
+            // act
+            let figures = try await app.send(.GET, "/api/v1/turnaround?from=2026-11-01&to=2026-11-05", token: cast.mia.token)
+            // check
+            #expect(figures.status == .ok, "\(figures.json)")
+            guard case let .object(requests)? = figures["requests"], case let .object(overall)? = requests["overall"],
+                  case let .object(reviews)? = figures["reviews"], case let .object(reviewOverall)? = reviews["overall"],
+                  case let .array(people)? = requests["byPerson"] else {
+                Issue.record("unexpected shape: \(figures.json)")
+                return
+            }
+            #expect(overall["count"] == .integer(3) && overall["medianHours"] == .integer(2) && overall["p90Hours"] == .integer(10))
+            #expect(people.count == 1)
+            #expect(reviewOverall["count"] == .integer(2) && reviewOverall["silent"] == .integer(1))
+            #expect(reviewOverall["medianHours"] == .integer(3) && reviewOverall["p90Hours"] == .integer(50))
+            let empty = try await app.send(.GET, "/api/v1/turnaround?from=2026-10-01&to=2026-10-31", token: cast.mia.token)
+            guard case let .object(none)? = empty["requests"], case let .object(noneOverall)? = none["overall"] else { return }
+            #expect(noneOverall["count"] == .integer(0))
+            #expect(try await app.send(.GET, "/api/v1/turnaround", token: cast.ana.token).status == .forbidden)
+            #expect(try await app.send(.GET, "/api/v1/turnaround?from=2026-12-01&to=2026-11-01", token: cast.mia.token).problemFields == ["from"])
+            #expect(try await app.send(.GET, "/api/v1/turnaround?period=week", token: cast.mia.token).problemFields == ["period"])
+        }
+    }
+}

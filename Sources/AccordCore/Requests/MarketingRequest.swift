@@ -71,6 +71,16 @@ public struct RequestInput: Sendable, Equatable {
     /// The day it is wanted by (the start of that day in UTC).
     public var wantedBy: Date
 
+    public init(kind: RequestKind, title: String, details: String, expectedPipeline: Money?, accountIDs: [UUID],
+                wantedBy: Date) {
+        self.kind = kind
+        self.title = title
+        self.details = details
+        self.expectedPipeline = expectedPipeline
+        self.accountIDs = accountIDs
+        self.wantedBy = wantedBy
+    }
+
     /// Reads and checks the body; `today` is the start of the current UTC day (a wanted-by day before it is refused).
     public static func read(_ json: JSONValue, today: Date) throws(AccordError) -> RequestInput {
         var reader = FieldReader(json)

@@ -70,12 +70,24 @@ public struct AssetInput: Sendable, Equatable {
     public struct Reviewer: Sendable, Equatable {
         public var userID: UUID
         public var required: Bool
+
+        public init(userID: UUID, required: Bool) {
+            self.userID = userID
+            self.required = required
+        }
     }
 
     public var title: String
     public var type: AssetType
     public var dueAt: Date
     public var reviewers: [Reviewer]
+
+    public init(title: String, type: AssetType, dueAt: Date, reviewers: [Reviewer]) {
+        self.title = title
+        self.type = type
+        self.dueAt = dueAt
+        self.reviewers = reviewers
+    }
 
     public static func read(_ json: JSONValue, now: Date) throws(AccordError) -> AssetInput {
         var reader = FieldReader(json)

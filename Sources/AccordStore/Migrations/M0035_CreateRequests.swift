@@ -30,6 +30,7 @@ struct M0035_CreateRequests: AsyncMigration {
             .field("owner_id", .uuid, .references(UserModel.schema, .id, onDelete: .setNull))
             .field("delivery_date", .datetime)
             .field("decided_at", .datetime)
+            .field("decided_by_id", .uuid, .references(UserModel.schema, .id, onDelete: .setNull))
             .field("decided_by_label", .string)
             .field("decline_reason", .string)
             .field("alternative", .string)

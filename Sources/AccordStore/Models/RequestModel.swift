@@ -30,6 +30,7 @@ public final class RequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "owner_id") public var ownerID: UUID?
     @OptionalField(key: "delivery_date") public var deliveryDate: Date?
     @OptionalField(key: "decided_at") public var decidedAt: Date?
+    @OptionalField(key: "decided_by_id") public var decidedByID: UUID?
     @OptionalField(key: "decided_by_label") public var decidedByLabel: String?
     @OptionalField(key: "decline_reason") public var declineReason: String?
     @OptionalField(key: "alternative") public var alternative: String?

@@ -69,10 +69,12 @@ public enum Requests {
             request.ownerID = owner
             request.deliveryDate = delivery
             request.decidedByLabel = actor.label
+            request.decidedByID = actor.userID
         case let .decline(reason, alternative):
             request.declineReason = reason
             request.alternative = alternative
             request.decidedByLabel = actor.label
+            request.decidedByID = actor.userID
         case let .askInfo(question):
             request.question = question
             request.answer = nil
@@ -219,22 +221,5 @@ public enum Requests {
             ]),
             "move": move.map { .string($0.rawValue) } ?? .null,
         ])
-    }
-
-    /// Time to marketing's decision (accepted or declined), in wall-clock seconds, of requests decided in
-    /// `period`, with who decided and the requester's team; the figures group them.
-    public struct Decision: Sendable {
-        public var decidedBy: String
-        public var teamID: UUID?
-        public var seconds: Double
-    }
-
-    public static func decisions(from start: Date, to end: Date, on database: any Database) async throws -> [Decision] {
-        try await RequestModel.query(on: database).filter(\.$decidedAt >= start).filter(\.$decidedAt < end).all()
-            .compactMap { row in
-                guard let decided = row.decidedAt else { return nil }
-                return Decision(decidedBy: row.decidedByLabel ?? "", teamID: row.teamID,
-                                seconds: decided.timeIntervalSince(row.submittedAt))
-            }
     }
 }

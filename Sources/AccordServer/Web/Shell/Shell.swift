@@ -32,8 +32,8 @@ struct Shell: Encodable {
         let pages: [(String, String, Resource)] = [
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
-            ("Campaigns", "/campaigns", .campaigns), ("Requests", "/requests", .requests), ("Lead quality", "/quality", .analytics),
-            ("Attribution", "/attribution", .analytics), ("Import", "/import", .imports),
+            ("Campaigns", "/campaigns", .campaigns), ("Requests", "/requests", .requests), ("Collateral", "/assets", .assets), ("Lead quality", "/quality", .analytics),
+            ("Attribution", "/attribution", .analytics), ("Turnaround", "/turnaround", .analytics), ("Import", "/import", .imports),
             ("Lead definition", "/definitions", .definitions),
             ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),
         ]
