@@ -305,11 +305,76 @@ def test_marketer_imports_a_hubspot_export(driver, base):
     driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "import.png"))
 
 
+def test_request_declined_with_an_alternative_is_appealed(driver, base):
+    # Sales asks marketing for an event; marketing declines with a reason and an alternative; the rep appeals.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    sign_in_fresh(driver, base, "rep1@accord.example")
+    driver.find_element(By.LINK_TEXT, "Requests").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Requests to marketing")
+    Select(driver.find_element(By.ID, "request-kind")).select_by_value("event")
+    driver.find_element(By.ID, "request-title").send_keys("Customer dinner in Munich")
+    driver.find_element(By.ID, "request-details").send_keys("Three renewals want to meet our product leads")
+    driver.execute_script("document.getElementById('request-wanted').value = '2099-03-01'")
+    driver.find_element(By.ID, "request-pipeline").send_keys("7000000")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=send-request]"))
+    assert "Request sent" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    request_url = driver.current_url.split("?")[0]
+    # Marketing finds it on the board, waiting for its answer, and declines with an alternative.
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.get(base + "/requests")
+    column = driver.find_element(By.CSS_SELECTOR, "section.column.submitted")
+    click_and_wait(driver, column.find_element(By.LINK_TEXT, "Customer dinner in Munich"))
+    driver.find_element(By.ID, "decline-reason").send_keys("Dinners are against the brand guidelines")
+    driver.find_element(By.ID, "decline-alternative").send_keys("A co-branded roundtable at our office")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=do-decline]"))
+    assert driver.find_element(By.ID, "request-state").text == "declined"
+    # The rep sees the reason and the alternative, and appeals to both managers.
+    sign_in_fresh(driver, base, "rep1@accord.example")
+    driver.get(request_url)
+    facts = driver.find_element(By.CSS_SELECTOR, "dl.facts").text
+    assert "A co-branded roundtable at our office" in facts and "against the brand guidelines" in facts, facts
+    driver.find_element(By.ID, "appeal-reason").send_keys("A 7 million renewal depends on this dinner")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=do-appeal]"))
+    assert driver.find_element(By.ID, "request-state").text == "appealed"
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "request.png"))
+
+
+def test_reviewer_approves_an_asset(driver, base):
+    # Marketing puts a one-pager into review with a sales manager as reviewer and uploads it; the reviewer approves.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.find_element(By.LINK_TEXT, "Collateral").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Collateral")
+    driver.find_element(By.ID, "asset-title").send_keys("Partner one-pager")
+    Select(driver.find_element(By.ID, "asset-type")).select_by_value("one_pager")
+    driver.execute_script("document.getElementById('asset-due').value = '2099-01-15T12:00'")
+    Select(driver.find_element(By.ID, "asset-required")).select_by_visible_text("Sofia Brandt (sales manager)")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=create-asset]"))
+    assert "Created" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    asset_url = driver.current_url.split("?")[0]
+    path = os.path.join(tempfile.mkdtemp(prefix="accord-asset-"), "one-pager.pdf")
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    driver.find_element(By.ID, "upload-file").send_keys(path)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=upload]"))
+    assert "Version 1 uploaded" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    assert not driver.find_elements(By.ID, "review-form"), "the marketer is not a reviewer"
+    sign_in_fresh(driver, base, "salesmanager1@accord.example")
+    driver.get(asset_url)
+    link = driver.find_element(By.CSS_SELECTOR, "ul.versions a")
+    assert link.get_attribute("download") is not None and link.get_attribute("href").endswith("/versions/1/file")
+    Select(driver.find_element(By.ID, "review-decision")).select_by_value("approve")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=submit-review]"))
+    assert driver.find_element(By.ID, "asset-state").text == "released"
+    assert driver.find_element(By.CSS_SELECTOR, "#reviews-table td.review-state").text == "approved"
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
          test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models,
-         test_marketer_imports_a_hubspot_export]
+         test_marketer_imports_a_hubspot_export, test_request_declined_with_an_alternative_is_appealed,
+         test_reviewer_approves_an_asset]
 
 
 def main():
