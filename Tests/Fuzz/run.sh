@@ -31,5 +31,7 @@ if [ "$status" != "0" ]; then
     echo "== schemathesis found failures (exit $status); the first ones:"
     grep -E "^_{5,}|^- ST|Invalid component|Received|Expected" "$WORK/st.log" | head -80
     grep -E "Fatal|error" "$WORK/serve.log" | head -20 || true
+    sed -n '/^=* ERRORS =*$/,/^=* SUMMARY =*$/p' "$WORK/st.log" | head -60
+    if [ -n "${FUZZ_KEEP_LOG:-}" ]; then cp "$WORK/st.log" "$FUZZ_KEEP_LOG"; fi
 fi
 exit "$status"

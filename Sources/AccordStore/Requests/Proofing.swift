@@ -176,6 +176,10 @@ public enum Proofing {
             }
             try await WebhookOutbox.publish(.assetReviewEscalated, data: eventData(asset, silentApprovals: 0), at: now,
                                             on: database)
+            try await AuditTrail.record(.system, entity: "asset", id: asset.id!, action: "asset:escalate",
+                                        changes: ["silentReviewers": .init(before: .null, after: .integer(Int64(silent.count)))],
+                                        reason: "due \(ISOTimestamp.format(asset.dueAt)); the silent reviewers' managers were told",
+                                        at: now, on: database)
         case .silence:
             guard try await AssetPolicyModel.policy(for: asset.assetType, on: database).silencePolicy == .approveOnSilence
             else { return }
