@@ -72,6 +72,7 @@ enum DemoLoading {
         progress.finish()
         try await UserDirectory.setDemoPasswords(on: store.database)
         try await DemoWriter.activateDefinition(at: asOf, on: store.database)
+        try await DemoWorkflows.write(company, asOf: asOf, seed: seed, on: store.database)
         // The waiting leads' escalation steps, so a running server (or `accord sla sweep`) takes them up.
         try await store.database.writeTransaction { try await SLAEscalation.scheduleWaiting(on: $0) }
         let seconds = Date().timeIntervalSince(generated)

@@ -269,3 +269,33 @@ import Vapor
         }
     }
 }
+
+/// The demo's requests and collateral: made through the services, with the shapes the pages and figures need.
+@Suite struct DemoWorkflowTests {
+    @Test("the demo has requests in every state, a fast and a slow marketer, and a one-pager released on silence once its jobs run")
+    func demo() async throws {
+        try await withAccordApp { app in
+            let asOf = try #require(ISOTimestamp.parse("2026-11-20T12:00:00Z"))
+            let company = DemoCompany.generate(scale: 0.05, seed: 7, asOf: asOf)
+            try await DemoWriter.write(company, to: app.db, intoEmpty: false)
+            try await DemoWorkflows.write(company, asOf: asOf, seed: 7, on: app.db)
+            let states = Set(try await RequestModel.query(on: app.db).all().map(\.state))
+            #expect(states.isSuperset(of: ["submitted", "needs_info", "accepted", "declined", "delivered"]), "\(states)")
+            #expect(try await RequestModel.query(on: app.db).filter(\.$appealDecision == "overturn").count() == 1)
+            let report = try await Turnarounds.report(from: asOf.addingTimeInterval(-120 * 86_400), to: asOf, on: app.db)
+            let noah = try #require(report.requests.byPerson.first { $0.name == "Noah Weber" }?.figures.medianHours)
+            let olivia = try #require(report.requests.byPerson.first { $0.name == "Olivia Price" }?.figures.medianHours)
+            #expect(noah < 8 && olivia > 24, "Noah \(noah) h, Olivia \(olivia) h")
+            // the silent one-pager: its deadline steps run (they are due long ago) and it goes out on silence
+            let runner = JobRunner(database: app.db, handlers: [Proofing.jobKind: { job, database in
+                try await Proofing.run(job, now: asOf, on: database)
+            }])
+            _ = try await runner.drain(kinds: [Proofing.jobKind], now: { asOf })
+            let silent = try await AssetReviewModel.query(on: app.db).filter(\.$state == ReviewState.approvedOnSilence.rawValue).count()
+            #expect(silent == 2, "both required reviewers of the silent one-pager")
+            #expect(try await AssetModel.query(on: app.db).filter(\.$state == AssetState.released.rawValue).count() == 6)
+            let after = try await Turnarounds.report(from: asOf.addingTimeInterval(-120 * 86_400), to: asOf.addingTimeInterval(1), on: app.db)
+            #expect(after.reviews.overall.silent == 2)
+        }
+    }
+}

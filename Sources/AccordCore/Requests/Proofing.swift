@@ -132,6 +132,12 @@ public struct ReviewInput: Sendable, Equatable {
     public var decision: ReviewDecision
     public var comment: String?
 
+    public init(version: Int, decision: ReviewDecision, comment: String?) {
+        self.version = version
+        self.decision = decision
+        self.comment = comment
+    }
+
     public static func read(_ json: JSONValue) throws(AccordError) -> ReviewInput {
         var reader = FieldReader(json)
         let version = reader.notNull("version", reader.integer("version", required: true, in: 1...10_000)).value
