@@ -206,6 +206,7 @@ import Vapor
             #expect(declined.headers.first(name: .location)?.contains("done=") == true)
             let seen = try await rep.browser.request(.GET, page)
             #expect(seen.body.string.contains("A co-branded webinar") && seen.body.string.contains("name=\"do-appeal\""))
+            #expect(seen.body.string.contains("<strong>decline</strong> — Against the brand guidelines"), "the history shows who declined and why")
             let boardAfter = try await rep.browser.request(.GET, "/requests")
             #expect(boardAfter.body.string.contains("Against the brand guidelines"))
         }

@@ -210,12 +210,8 @@ public enum Proofing {
 
     static func tell(_ users: Set<UUID>, _ kind: String, _ title: String, _ body: String, asset: AssetModel, email: Bool,
                      now: Date, on database: any Database) async throws {
-        for user in users.sorted() {
-            try await NotificationModel(userID: user, kind: kind, title: title, body: body, leadID: nil,
-                                        link: "/assets/\(asset.id!.uuidString.lowercased())", at: now).create(on: database)
-            guard email, let recipient = try await UserModel.find(user, on: database), recipient.isActive else { continue }
-            try await Mailbox.enqueue(to: recipient.email, subject: title, body: body, on: database)
-        }
+        try await Inbox.tell(users, kind, title, body, link: "/assets/\(asset.id!.uuidString.lowercased())", email: email,
+                             now: now, on: database)
     }
 
     public static func eventData(_ asset: AssetModel, silentApprovals: Int) -> JSONValue {

@@ -183,12 +183,8 @@ public enum Requests {
     /// Inbox messages (and emails when `email`) pointing at the request's page.
     static func tell(_ users: Set<UUID>, _ kind: String, _ title: String, _ body: String, request: RequestModel,
                      email: Bool, now: Date, on database: any Database) async throws {
-        for user in users.sorted() {
-            try await NotificationModel(userID: user, kind: kind, title: title, body: body, leadID: nil,
-                                        link: "/requests/\(request.id!.uuidString.lowercased())", at: now).create(on: database)
-            guard email, let recipient = try await UserModel.find(user, on: database), recipient.isActive else { continue }
-            try await Mailbox.enqueue(to: recipient.email, subject: title, body: body, on: database)
-        }
+        try await Inbox.tell(users, kind, title, body, link: "/requests/\(request.id!.uuidString.lowercased())",
+                             email: email, now: now, on: database)
     }
 
     static func marketingManagers(on database: any Database) async throws -> Set<UUID> {

@@ -61,6 +61,7 @@ struct AssetPages: RouteCollection {
         var mayReview: Bool
         var currentVersion: Int
         var returnTo: String
+        var history: [RequestPages.Step]
     }
 
     struct NewForm: Content {
@@ -136,7 +137,8 @@ struct AssetPages: RouteCollection {
             },
             mayUpload: asset.assetState == .inReview && (try allowed(request, .update)),
             mayReview: asset.assetState == .inReview && asset.currentVersion != nil && dto.reviews.contains { $0.reviewerId == me },
-            currentVersion: asset.currentVersion ?? 0, returnTo: path))
+            currentVersion: asset.currentVersion ?? 0, returnTo: path,
+            history: try await RequestPages.Step.history("asset", asset.id!, on: request.db)))
     }
 
     // MARK: Actions

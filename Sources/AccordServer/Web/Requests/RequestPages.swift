@@ -39,6 +39,25 @@ struct RequestPages: RouteCollection {
         var value: String
     }
 
+    /// One step of a record's history, from the audit trail.
+    struct Step: Encodable {
+        var at: String
+        var who: String
+        var what: String
+        var why: String?
+
+        /// The audit trail of one request or asset, oldest first: every step it took, with who and why.
+        static func history(_ entity: String, _ id: UUID, on database: any Database) async throws -> [Step] {
+            try await AuditEventModel.query(on: database).filter(\.$entityType == entity).filter(\.$entityID == id)
+                .sort(\.$occurredAt).limit(500).all().map { event in
+                    Step(at: ISOTimestamp.format(event.occurredAt), who: event.actorLabel,
+                         what: String(event.action.split(separator: ":").last ?? Substring(event.action))
+                            .replacingOccurrences(of: "_", with: " "),
+                         why: event.reason)
+                }
+        }
+    }
+
     struct Detail: Encodable {
         var shell: Shell
         var notice: QueuePages.Notice?
@@ -51,6 +70,7 @@ struct RequestPages: RouteCollection {
         var marketers: [LeadPage.Option]
         var today: String
         var returnTo: String
+        var history: [Step]
     }
 
     struct NewForm: Content {
@@ -167,7 +187,8 @@ struct RequestPages: RouteCollection {
             id: row.id!.uuidString.lowercased(), title: row.title, state: row.state,
             overdue: RequestRules.isOverdue(row.status, at: now), facts: facts, moves: moves,
             marketers: marketers.map { LeadPage.Option(code: $0.id!.uuidString, label: $0.name) },
-            today: CalendarDate.format(now), returnTo: path))
+            today: CalendarDate.format(now), returnTo: path,
+            history: try await Step.history("request", row.id!, on: request.db)))
     }
 
     /// A move of that name with placeholder content, to ask the rules whether the state allows it.
