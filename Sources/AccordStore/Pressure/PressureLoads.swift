@@ -1,0 +1,60 @@
+import AccordCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// What the pressure check needs from the touchpoints, aggregated in SQL: for each person, the weighted messages
+/// in each person cap's window (Core's `PressurePolicy.loads` is the reference) and their last sales meeting.
+public enum PressureLoads {
+    public struct Row: Sendable, Equatable {
+        public var capLoads: [Double]
+        public var lastSalesMeeting: Date?
+    }
+
+    /// Persons without messages or meetings in the lookback are absent (their loads are zero).
+    public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, on database: any Database) async throws
+        -> [UUID: Row] {
+        guard !ids.isEmpty else { return [:] }
+        let sql = try Catalog.sqlDatabase(database)
+        let messageKinds = PressureMessage.kinds.map(\.rawValue).sorted()
+        // weight of a row: CASE channel WHEN 'field_sales' THEN 2 … ELSE 1 END
+        var weight: SQLQueryString = "1"
+        if !policy.channelWeights.isEmpty {
+            weight = "CASE \(ident: "channel")"
+            for (channel, value) in policy.channelWeights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                weight = weight + " WHEN \(bind: channel.rawValue) THEN \(bind: value)"
+            }
+            weight = weight + " ELSE 1 END"
+        }
+        var columns: SQLQueryString = ""
+        for (index, cap) in policy.personCaps.enumerated() {
+            let start = now.addingTimeInterval(-Double(cap.windowDays) * 86_400)
+            let side: SQLQueryString = cap.side.map { " AND \(ident: "side") = \(bind: $0.rawValue)" } ?? ""
+            columns = columns + """
+                , CAST(SUM(CASE WHEN \(ident: "kind") IN (\(binds: messageKinds)) AND \(ident: "occurred_at") > \(bind: start)\(side) \
+                THEN \(weight) ELSE 0 END) AS DOUBLE PRECISION) AS \(ident: "cap\(index)")
+                """
+        }
+        let lookback = now.addingTimeInterval(-Double(max(policy.lookbackDays, 1)) * 86_400)
+        var result: [UUID: Row] = [:]
+        for start in stride(from: 0, to: ids.count, by: 1_000) {
+            let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
+            let rows = try await sql.raw("""
+                SELECT \(ident: "person_id")\(columns), MAX(CASE WHEN \(ident: "kind") = \(bind: TouchpointKind.meeting.rawValue) \
+                AND \(ident: "side") = \(bind: Side.sales.rawValue) THEN \(ident: "occurred_at") END) AS \(ident: "last_meeting")
+                FROM \(ident: TouchpointModel.schema)
+                WHERE \(ident: "person_id") IN (\(binds: chunk)) AND \(ident: "occurred_at") > \(bind: lookback) \
+                AND \(ident: "occurred_at") <= \(bind: now)
+                GROUP BY \(ident: "person_id")
+                """).all()
+            for row in rows {
+                let loads = try policy.personCaps.indices.map { index in
+                    try row.decode(column: "cap\(index)", as: Double?.self) ?? 0
+                }
+                result[try row.decode(column: "person_id", as: UUID.self)] =
+                    Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
+            }
+        }
+        return result
+    }
+}
