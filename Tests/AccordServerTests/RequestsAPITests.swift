@@ -300,3 +300,31 @@ import Vapor
         }
     }
 }
+
+/// The contact-pressure policy through the API: the standard one until an admin replaces it; every problem named.
+@Suite struct PressurePolicyAPITests {
+    @Test("reading, replacing and refusing the policy")
+    func policy() async throws {
+        try await withAccordApp { app in
+            let marketer = try await app.makeUser(role: .marketer)
+            let standard = try await app.send(.GET, "/api/v1/pressure/policy", token: marketer.token)
+            #expect(try PressurePolicy.read(standard.json) == .standard)
+            #expect(try await app.send(.PUT, "/api/v1/pressure/policy", #"{"quietDaysAfterSalesMeeting": 5}"#,
+                                       token: marketer.token).status == .forbidden)
+            let bad = try await app.send(.PUT, "/api/v1/pressure/policy", """
+                {"personCaps": [{"side": "nobody", "maximum": 3, "windowDays": 7}], "channelWeights": {"fax": 2}}
+                """)
+            #expect(bad.status == .unprocessableEntity && bad.problemFields == ["personCaps[0].side", "channelWeights.fax"])
+            #expect(try await PressurePolicyModel.query(on: app.db).count() == 0, "nothing stored")
+            let set = try await app.send(.PUT, "/api/v1/pressure/policy", """
+                {"personCaps": [{"side": "marketing", "maximum": 1, "windowDays": 7}], "accountCap": null,
+                 "channelWeights": {"email": 1}, "quietDaysAfterSalesMeeting": 5}
+                """)
+            #expect(set.status == .ok, "\(set.json)")
+            let now = try PressurePolicy.read(try await app.send(.GET, "/api/v1/pressure/policy", token: marketer.token).json)
+            #expect(now == PressurePolicy(personCaps: [PressureCap(side: .marketing, maximum: 1, windowDays: 7)], accountCap: nil,
+                                          channelWeights: [.email: 1], quietDaysAfterSalesMeeting: 5))
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$entityType == "pressure_policy").count() == 1)
+        }
+    }
+}

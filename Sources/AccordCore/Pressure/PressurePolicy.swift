@@ -86,6 +86,20 @@ public struct PressurePolicy: Sendable, Equatable, Codable {
         }
     }
 
+    /// The policy as the API writes it (and `read` reads it back).
+    public var json: JSONValue {
+        func cap(_ cap: PressureCap) -> JSONValue {
+            .object(["side": .string(cap.side?.rawValue ?? "any"), "maximum": .number(cap.maximum),
+                     "windowDays": .integer(Int64(cap.windowDays))])
+        }
+        var weights: [String: JSONValue] = [:]
+        for (channel, weight) in channelWeights { weights[channel.rawValue] = .number(weight) }
+        return .object([
+            "personCaps": .array(personCaps.map(cap)), "accountCap": accountCap.map(cap) ?? .null,
+            "channelWeights": .object(weights), "quietDaysAfterSalesMeeting": .integer(Int64(quietDaysAfterSalesMeeting)),
+        ])
+    }
+
     // MARK: Reading
 
     public static func read(_ json: JSONValue) throws(AccordError) -> PressurePolicy {

@@ -39,6 +39,7 @@ public enum AccordMigrations {
         M0034_CreateForms(),
         M0035_CreateRequests(),
         M0036_CreateProofing(),
+        M0037_CreatePressurePolicies(),
     ]
 
     /// The tables the migrations create, in creation order.
