@@ -28,7 +28,7 @@ public struct JSONParser {
     }
 
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
-        try parse(Array(text.utf8))
+        try parse(text.utf8)
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>

@@ -156,7 +156,7 @@ public enum RequestMove: Sendable, Equatable {
     public static func read(_ json: JSONValue, today: Date) throws(AccordError) -> RequestMove {
         var reader = FieldReader(json)
         guard let name = reader.notNull("move", reader.vocabulary("move", RequestMoveName.self, required: true)).value else {
-            try reader.finish(entity: "request move")
+            // Without a move the other fields cannot be judged: only the move is named.
             throw AccordError.validation(reader.report.problems)
         }
         func text(_ key: String, required: Bool, what: String) -> String? {

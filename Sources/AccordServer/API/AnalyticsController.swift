@@ -122,11 +122,11 @@ struct AnalyticsController: RouteCollection {
     }
 
     /// `?from=&to=`: dates (or ISO 8601 times); a date for `to` means that whole day (the pages show and send the
-    /// last day included); by default the year up to now.
-    static func period(_ request: Request, into report: inout ValidationReport) -> (Date, Date) {
+    /// last day included); by default the `defaultDays` (a year) up to now.
+    static func period(_ request: Request, into report: inout ValidationReport, defaultDays: Double = 365) -> (Date, Date) {
         let toText = request.query[String.self, at: "to"] ?? ""
         let to = request.queryDay("to", into: &report).map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
-        let from = request.queryDay("from", into: &report) ?? to.addingTimeInterval(-365 * 86_400)
+        let from = request.queryDay("from", into: &report) ?? to.addingTimeInterval(-defaultDays * 86_400)
         if from >= to { report.add("from", "must be before to") }
         return (from, to)
     }

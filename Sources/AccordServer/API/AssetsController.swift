@@ -184,10 +184,15 @@ struct AssetsController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .assets)
         let input = try AssetInput.read(try request.jsonBody(), now: Date())
-        let asset = try await request.db.writeTransaction { database in
+        return try await dto(try await create(input, request: request), on: request.db)
+            .encodeResponse(status: .created, for: request)
+    }
+
+    /// Puts the asset into review as the caller; the collateral page's form calls it too.
+    static func create(_ input: AssetInput, request: Request) async throws -> AssetModel {
+        try await request.db.writeTransaction { database in
             try await Proofing.create(input, by: request.auditActor, requestID: request.id, at: Date(), on: database)
         }
-        return try await dto(asset, on: request.db).encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {
@@ -308,7 +313,7 @@ struct AssetsController: RouteCollection {
             } else {
                 try await AssetPolicyModel(type: type, policy: policy).create(on: database)
             }
-            try await AuditTrail.record(request.auditActor, entity: "asset_policy", id: TimeOrderedID.make(),
+            try await AuditTrail.record(request.auditActor, entity: "asset_policy", id: AuditTrail.settingID("asset_policy:\(type.rawValue)"),
                                         action: "update",
                                         changes: ["\(type.rawValue).silencePolicy": .init(before: .string(before.silencePolicy.rawValue),
                                                                                           after: .string(policy.silencePolicy.rawValue)),

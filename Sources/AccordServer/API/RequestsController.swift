@@ -122,15 +122,19 @@ struct RequestsController: RouteCollection {
     @Sendable static func create(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .requests)
         let input = try RequestInput.read(try request.jsonBody(), today: CalendarDate.startOfDay(Date()))
+        return try await dto(try await submit(input, request: request), now: Date()).encodeResponse(status: .created, for: request)
+    }
+
+    /// Makes the request as the caller; the board's form calls it too.
+    static func submit(_ input: RequestInput, request: Request) async throws -> RequestModel {
         let principal = try request.principal()
-        let made = try await request.db.writeTransaction { database in
+        return try await request.db.writeTransaction { database in
             guard let requester = try await UserModel.find(principal.userID, on: database) else {
                 throw AccordError.unauthenticated("Your account no longer exists.")
             }
             return try await Requests.submit(input, requester: requester, by: request.auditActor, requestID: request.id,
                                              at: Date(), on: database)
         }
-        return try await dto(made, now: Date()).encodeResponse(status: .created, for: request)
     }
 
     @Sendable static func list(_ request: Request) async throws -> ListDTO<DTO> {

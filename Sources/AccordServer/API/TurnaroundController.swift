@@ -63,10 +63,7 @@ struct TurnaroundController: RouteCollection {
 
     static func report(_ request: Request) async throws -> Turnarounds.Report {
         var problems = ValidationReport()
-        let toText = request.query[String.self, at: "to"] ?? ""
-        let to = request.queryDay("to", into: &problems).map { toText.contains("T") ? $0 : $0.addingTimeInterval(86_400) } ?? Date()
-        let from = request.queryDay("from", into: &problems) ?? to.addingTimeInterval(-90 * 86_400)
-        if from >= to { problems.add("from", "must be before to") }
+        let (from, to) = AnalyticsController.period(request, into: &problems, defaultDays: 90)
         for name in request.url.queryParameterNames where name != "from" && name != "to" {
             problems.add(name, "is not a parameter of turnaround; parameters: from, to")
         }

@@ -1,4 +1,5 @@
 import AccordCore
+import Crypto
 import FluentKit
 import Foundation
 
@@ -18,6 +19,14 @@ public struct AuditActor: Sendable, Equatable {
 
 /// Appends audit events; the application never updates or deletes them.
 public enum AuditTrail {
+    /// The entity id of a setting kept without an id of its own (an asset type's policy, the pressure policy): the
+    /// same for every change of it, so its history reads as one.
+    public static func settingID(_ name: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("setting:\(name)".utf8)))
+        return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+                           digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    }
+
     /// Records one change of one entity; nothing is written when no field changed.
     public static func record(_ actor: AuditActor, entity: String, id: UUID, action: String,
                               changes: [String: FieldChanges.Change], reason: String? = nil,

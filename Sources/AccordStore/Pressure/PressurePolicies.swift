@@ -39,7 +39,7 @@ public final class PressurePolicyModel: Model, @unchecked Sendable {
         } else {
             try await PressurePolicyModel(body: text).create(on: database)
         }
-        try await AuditTrail.record(actor, entity: "pressure_policy", id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)),
+        try await AuditTrail.record(actor, entity: "pressure_policy", id: AuditTrail.settingID(schema),
                                     action: "update", changes: ["policy": .init(before: before.json, after: policy.json)],
                                     requestID: requestID, at: now, on: database)
     }

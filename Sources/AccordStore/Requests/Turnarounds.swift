@@ -45,18 +45,19 @@ public enum Turnarounds {
                                 silent: row.reviewState == .approvedOnSilence)
             }
         let ids = Set((requests + reviews).compactMap(\.user))
-        let users = try await UserModel.query(on: database).filter(\.$id ~~ Array(ids)).all()
-        let teams = try await TeamModel.query(on: database).all()
+        var users: [UUID: UserModel] = [:]
+        for user in try await UserModel.query(on: database).filter(\.$id ~~ Array(ids)).all() { users[user.id!] = user }
+        var teams: [UUID: String] = [:]
+        for team in try await TeamModel.query(on: database).all() { teams[team.id!] = team.name }
         func figures(_ decisions: [Decision]) -> Figures {
             func turnaround(_ group: [Decision]) -> Turnaround {
                 Turnaround(seconds: group.map(\.seconds), silent: group.filter(\.silent).count)
             }
             let person = Dictionary(grouping: decisions) { decision in
-                users.first { $0.id == decision.user }?.name ?? decision.label
+                decision.user.flatMap { users[$0]?.name } ?? decision.label
             }
             let team = Dictionary(grouping: decisions) { decision in
-                let teamID = users.first { $0.id == decision.user }?.$team.id
-                return teams.first { $0.id == teamID }?.name ?? "no team"
+                decision.user.flatMap { users[$0]?.$team.id }.flatMap { teams[$0] } ?? "no team"
             }
             func groups(_ grouped: [String: [Decision]]) -> [Group] {
                 grouped.map { Group(name: $0.key, figures: turnaround($0.value)) }

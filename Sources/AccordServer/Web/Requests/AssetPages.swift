@@ -154,9 +154,7 @@ struct AssetPages: RouteCollection {
         do {
             let input = try AssetInput.read(.object(["title": .string(form.title ?? ""), "type": .string(form.type ?? ""),
                                                      "dueAt": .string(due), "reviewers": .array(reviewers)]), now: Date())
-            let asset = try await request.db.writeTransaction { database in
-                try await Proofing.create(input, by: request.auditActor, requestID: request.id, at: Date(), on: database)
-            }
+            let asset = try await AssetsController.create(input, request: request)
             return request.redirect(to: QueuePages.with("/assets/\(asset.id!.uuidString.lowercased())", "done",
                                                         "Created; upload the first version."), redirectType: .normal)
         } catch let error as AccordError {

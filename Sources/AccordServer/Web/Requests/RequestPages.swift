@@ -146,14 +146,20 @@ struct RequestPages: RouteCollection {
         let row = try await RequestsController.find(request, within: try request.authorize(.read, .requests), on: request.db)
         let principal = try request.principal()
         let now = Date()
+        // The moves the state allows and the viewer's role may make on this row (a scope is asked of the database
+        // once; the server checks again when the form is posted).
         var moves: [String] = []
+        var inScope: [(scope: RowScope, covers: Bool)] = []
         for name in RequestMoveName.allCases {
             guard case let .allowed(scope) = AccessPolicy.decide(principal, .move(name.rawValue), .requests),
                   (try? RequestRules.apply(sample(name), to: row.status, at: now, responseSeconds: 3_600,
-                                           calendar: .officeHours(.gmt))) != nil,
-                  try await RequestModel.query(on: request.db).filter(\.$id == row.id!)
-                    .scoped(scope, by: RequestsController.ownership).first() != nil else { continue }
-            moves.append(name.rawValue)
+                                           calendar: .officeHours(.gmt))) != nil else { continue }
+            if !inScope.contains(where: { $0.scope == scope }) {
+                let covers = try await RequestModel.query(on: request.db).filter(\.$id == row.id!)
+                    .scoped(scope, by: RequestsController.ownership).first() != nil
+                inScope.append((scope, covers))
+            }
+            if inScope.first(where: { $0.scope == scope })?.covers == true { moves.append(name.rawValue) }
         }
         let marketers = moves.contains("accept") ? try await UserModel.query(on: request.db)
             .filter(\.$role ~~ [UserRole.marketer.rawValue, UserRole.marketingManager.rawValue]).filter(\.$isActive == true)
@@ -222,14 +228,7 @@ struct RequestPages: RouteCollection {
         }
         do {
             let input = try RequestInput.read(.object(body), today: CalendarDate.startOfDay(Date()))
-            let principal = try request.principal()
-            let made = try await request.db.writeTransaction { database in
-                guard let requester = try await UserModel.find(principal.userID, on: database) else {
-                    throw AccordError.unauthenticated("Your account no longer exists.")
-                }
-                return try await Requests.submit(input, requester: requester, by: request.auditActor,
-                                                 requestID: request.id, at: Date(), on: database)
-            }
+            let made = try await RequestsController.submit(input, request: request)
             return request.redirect(to: QueuePages.with("/requests/\(made.id!.uuidString.lowercased())", "done",
                                                         "Request sent; marketing has been told."), redirectType: .normal)
         } catch let error as AccordError {
