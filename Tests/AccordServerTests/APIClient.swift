@@ -66,3 +66,24 @@ extension Application {
         try await send(.GET, path + (path.contains("?") ? "&" : "?") + "limit=500").items.count
     }
 }
+
+extension JSONValue {
+    /// A field of an object (nil for anything else).
+    subscript(_ key: String) -> JSONValue? {
+        if case let .object(fields) = self { return fields[key] }
+        return nil
+    }
+
+    var stringValue: String? {
+        if case let .string(text) = self { return text }
+        return nil
+    }
+}
+
+extension APIResponse {
+    /// The problem's message.
+    var errorMessage: String? {
+        guard case let .object(error)? = self["error"], case let .string(message)? = error["message"] else { return nil }
+        return message
+    }
+}

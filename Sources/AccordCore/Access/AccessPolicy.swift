@@ -11,6 +11,8 @@
 /// - Sales makes requests to marketing (reps see their own, sales managers their team's); marketing sees every
 ///   request and answers it (accepts, declines, asks for information, delivers); the requester informs, appeals and
 ///   withdraws; sales managers (their team's) and marketing managers decide appeals.
+/// - Marketing checks audiences against the contact-pressure policy (and reads its figures, as do managers); an
+///   account's owner (or their sales manager) flags it a key account and answers consent requests for it.
 /// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
 ///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
@@ -58,6 +60,24 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .assets, _):
             return .forbidden("Collateral is created and revised by marketing; reviewers approve or request changes.")
+        case (.marketer, .pressure, _), (.marketingManager, .pressure, _), (.salesManager, .pressure, .read):
+            return .allowed(.all)
+        case (_, .pressure, _):
+            return .forbidden("Audiences are checked by marketing's sending tools; the figures are for marketing and managers.")
+        case (.rep, .consents, .read), (.salesManager, .consents, .read),
+             (.rep, .consents, .move("answer")), (.salesManager, .consents, .move("answer")):
+            return .allowed(own)
+        case (.marketer, .consents, .read), (.marketingManager, .consents, .read),
+             (.marketer, .consents, .create), (.marketingManager, .consents, .create):
+            return .allowed(.all)
+        case (_, .consents, .move):
+            return .forbidden("Only the account's owner (or their sales manager) answers a consent request.")
+        case (_, .consents, _):
+            return .forbidden("Consent is asked by marketing and answered by the account's owner.")
+        case (.rep, .accounts, .move("protect")), (.salesManager, .accounts, .move("protect")):
+            return .allowed(own)
+        case (_, .accounts, .move("protect")):
+            return .forbidden("Only an account's owner (or their sales manager) flags it a key account.")
         case (_, .settings, .read):
             return .allowed(.all)
         case (_, .settings, _):

@@ -46,6 +46,11 @@ public enum Resource: String, Sendable, CaseIterable {
     /// Collateral in proofing (marketing creates assets and uploads versions; their reviewers, from either side,
     /// decide; everyone reads).
     case assets
+    /// Contact-pressure checks and their reservations (marketing's sending tools) and the figures (marketing and
+    /// managers).
+    case pressure
+    /// Consent requests for protected accounts (marketing asks, the account's owner or their manager answers).
+    case consents
 }
 
 /// What a request wants to do.

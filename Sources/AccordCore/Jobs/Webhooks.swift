@@ -18,6 +18,10 @@ public enum WebhookEvent: String, Vocabulary {
     case assetReviewEscalated = "asset.review_escalated"
     /// Every required review cleared (`data.asset.silentApprovals` says how many by silence).
     case assetReleased = "asset.released"
+    /// Marketing asked a protected account's owner to let a campaign reach its people.
+    case consentRequested = "consent.requested"
+    /// The owner granted or denied consent, or the due time passed (`data.consent.onSilence`).
+    case consentAnswered = "consent.answered"
 }
 
 /// Standard Webhooks delivery rules as DESIGN.md fixes them: retries after 5 s, 5 min, 30 min, 2 h, 5 h and

@@ -16,6 +16,8 @@ public enum PressureRule: String, Vocabulary {
     case accountCap = "account_cap"
     /// No such person (an unknown id or email).
     case unknownPerson = "unknown_person"
+    /// The person is already in this check (listed twice, or by id and by email).
+    case duplicate
 }
 
 /// What the check knows of one person: their flags and the weighted load on each of the policy's person caps.

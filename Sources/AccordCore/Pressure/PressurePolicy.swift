@@ -53,13 +53,16 @@ public struct PressurePolicy: Sendable, Equatable, Codable {
     public var channelWeights: [Channel: Double]
     /// Days after a sales meeting with a person during which marketing sends them nothing (0: none).
     public var quietDaysAfterSalesMeeting: Int
+    /// How protected accounts' owners are asked for consent.
+    public var consent: ConsentPolicy
 
     public init(personCaps: [PressureCap], accountCap: PressureCap?, channelWeights: [Channel: Double],
-                quietDaysAfterSalesMeeting: Int) {
+                quietDaysAfterSalesMeeting: Int, consent: ConsentPolicy = .standard) {
         self.personCaps = personCaps
         self.accountCap = accountCap
         self.channelWeights = channelWeights
         self.quietDaysAfterSalesMeeting = quietDaysAfterSalesMeeting
+        self.consent = consent
     }
 
     /// At most 3 marketing messages in 7 days and 6 from both sides in 7 days per person; 40 marketing messages per
@@ -97,6 +100,7 @@ public struct PressurePolicy: Sendable, Equatable, Codable {
         return .object([
             "personCaps": .array(personCaps.map(cap)), "accountCap": accountCap.map(cap) ?? .null,
             "channelWeights": .object(weights), "quietDaysAfterSalesMeeting": .integer(Int64(quietDaysAfterSalesMeeting)),
+            "consent": consent.json,
         ])
     }
 
@@ -144,9 +148,15 @@ public struct PressurePolicy: Sendable, Equatable, Codable {
         }
         let quiet = reader.notNull("quietDaysAfterSalesMeeting",
                                    reader.integer("quietDaysAfterSalesMeeting", in: 0...90)).value
+        var consent = ConsentPolicy.standard
+        switch reader.raw("consent") {
+        case nil: break
+        case let value?: consent = ConsentPolicy.read(value, into: &reader) ?? consent
+        }
         try reader.finish(entity: "pressure policy")
         return PressurePolicy(personCaps: caps, accountCap: accountCap, channelWeights: weights,
-                              quietDaysAfterSalesMeeting: quiet.map(Int.init) ?? standard.quietDaysAfterSalesMeeting)
+                              quietDaysAfterSalesMeeting: quiet.map(Int.init) ?? standard.quietDaysAfterSalesMeeting,
+                              consent: consent)
     }
 
     static func readCap(_ value: JSONValue, prefix: String, into reader: inout FieldReader) -> PressureCap? {

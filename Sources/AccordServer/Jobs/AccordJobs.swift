@@ -12,7 +12,8 @@ public enum AccordJobs {
         [SLAEscalation.jobKind: { job, database in try await SLAEscalation.run(job, on: database) },
          Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) },
          Requests.jobKind: { job, database in try await Requests.run(job, on: database) },
-         Proofing.jobKind: { job, database in try await Proofing.run(job, on: database) }]
+         Proofing.jobKind: { job, database in try await Proofing.run(job, on: database) },
+         Consents.jobKind: { job, database in try await Consents.run(job, on: database) }]
     }
 
     /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).

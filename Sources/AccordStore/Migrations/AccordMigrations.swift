@@ -40,6 +40,7 @@ public enum AccordMigrations {
         M0035_CreateRequests(),
         M0036_CreateProofing(),
         M0037_CreatePressurePolicies(),
+        M0038_CreateAccountProtection(),
     ]
 
     /// The tables the migrations create, in creation order.

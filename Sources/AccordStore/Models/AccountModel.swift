@@ -20,6 +20,9 @@ public final class AccountModel: Model, @unchecked Sendable {
     /// The buying group's engagement (written by `LiveScoring` when the definition qualifies accounts).
     @OptionalField(key: "engagement_score") public var engagementScore: Double?
     @OptionalField(key: "qualified") public var qualified: Bool?
+    /// Flagged a key account by its owner: protected from marketing without the owner's consent (as is any account
+    /// with an open opportunity).
+    @Field(key: "key_account") public var keyAccount: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -34,5 +37,6 @@ public final class AccountModel: Model, @unchecked Sendable {
         self.employeeCount = employeeCount
         self.country = country
         self.$owner.id = ownerID
+        self.keyAccount = false
     }
 }

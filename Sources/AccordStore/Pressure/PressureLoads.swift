@@ -58,3 +58,39 @@ public enum PressureLoads {
         return result
     }
 }
+
+extension PressureLoads {
+    /// The weighted messages each account's people got in the account cap's window (accounts without any are
+    /// absent).
+    public static func accounts(_ ids: [UUID], policy: PressurePolicy, now: Date, on database: any Database) async throws
+        -> [UUID: Double] {
+        guard let cap = policy.accountCap, !ids.isEmpty else { return [:] }
+        let sql = try Catalog.sqlDatabase(database)
+        let sqlite = sql.dialect.name == "sqlite"
+        let start = now.addingTimeInterval(-Double(cap.windowDays) * 86_400)
+        var weight: SQLQueryString = "1"
+        if !policy.channelWeights.isEmpty {
+            weight = "CASE \(ident: "t").\(ident: "channel")"
+            for (channel, value) in policy.channelWeights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                weight = weight + " WHEN \(bind: channel.rawValue) THEN \(bind: value)"
+            }
+            weight = weight + " ELSE 1 END"
+        }
+        let side: SQLQueryString = cap.side.map { " AND \(ident: "t").\(ident: "side") = \(bind: $0.rawValue)" } ?? ""
+        var result: [UUID: Double] = [:]
+        for first in stride(from: 0, to: ids.count, by: 1_000) {
+            let chunk = Array(ids[first..<min(first + 1_000, ids.count)])
+            let rows = try await sql.raw("""
+                SELECT \(ident: "p").\(ident: "account_id") AS \(ident: "id"), CAST(SUM(\(weight)) AS DOUBLE PRECISION) AS \(ident: "load")
+                FROM \(ident: TouchpointModel.schema) \(ident: "t") JOIN \(ident: PersonModel.schema) \(ident: "p") \
+                ON \(ident: "p").\(ident: "id") = \(ident: "t").\(ident: "person_id")
+                WHERE \(ident: "p").\(ident: "account_id") IN (\(binds: chunk)) \
+                AND \(ident: "t").\(ident: "kind") IN (\(binds: PressureMessage.kinds.map(\.rawValue).sorted()))\(side) \
+                AND \(ident: "t").\(ident: "occurred_at") > \(bind: start) AND \(ident: "t").\(ident: "occurred_at") <= \(bind: now)
+                GROUP BY \(ident: "p").\(ident: "account_id")
+                """).all()
+            for row in rows { result[try IDLookup.id(row, sqlite: sqlite)] = try row.decode(column: "load", as: Double?.self) ?? 0 }
+        }
+        return result
+    }
+}

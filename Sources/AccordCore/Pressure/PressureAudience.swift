@@ -1,0 +1,174 @@
+import Foundation
+
+/// One person a sending tool names: by Accord's id or by email address.
+public enum PressureTarget: Sendable, Hashable {
+    case id(UUID)
+    case email(EmailAddress)
+
+    /// An id (the 36-character form) or an address; nil for anything else.
+    public init?(_ text: String) {
+        if text.utf8.count == 36, let id = Hex.uuid(text) {
+            self = .id(id)
+        } else if let email = try? EmailAddress(text) {
+            self = .email(email)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The audience of a check: reading the list, answering it, and keeping a reservation's persons compactly.
+public enum PressureAudience {
+    /// The most persons one check takes.
+    public static let maximum = 100_000
+
+    /// Reads `persons`: an array of ids or email addresses, at most `maximum`. Problems are named by index (the
+    /// first 20; the count of the rest is said).
+    public static func read(_ value: JSONValue?, field: String = "persons") -> Result<[(text: String, target: PressureTarget)], FieldError> {
+        guard let value else { return .failure(FieldError(field: field, problem: "is required")) }
+        guard case let .array(items) = value else {
+            return .failure(FieldError(field: field, problem: "must be an array of person ids or email addresses, not \(value.typeName)"))
+        }
+        guard !items.isEmpty else { return .failure(FieldError(field: field, problem: "must name at least one person")) }
+        guard items.count <= maximum else {
+            return .failure(FieldError(field: field, problem: "may name at most \(maximum) persons per check, not \(items.count)"))
+        }
+        var targets: [(text: String, target: PressureTarget)] = []
+        targets.reserveCapacity(items.count)
+        var problems: [String] = []
+        var bad = 0
+        for (index, item) in items.enumerated() {
+            if case let .string(text) = item, let target = PressureTarget(text) {
+                targets.append((text, target))
+                continue
+            }
+            bad += 1
+            guard problems.count < 20 else { continue }
+            switch item {
+            case let .string(text): problems.append("[\(index)] '\(text.prefix(80))' is neither a person id nor an email address")
+            default: problems.append("[\(index)] must be a string, not \(item.typeName)")
+            }
+        }
+        guard bad == 0 else {
+            let more = bad > problems.count ? "; and \(bad - problems.count) more" : ""
+            return .failure(FieldError(field: field, problem: problems.joined(separator: "; ") + more))
+        }
+        return .success(targets)
+    }
+
+    /// The check's answer as JSON bytes, written directly: a hundred thousand results through a generic encoder
+    /// cost more than the check itself.
+    public static func answer(reservationID: UUID?, expiresAt: Date?, texts: [String], decisions: [PressureDecision])
+        -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + texts.count * 64)
+        func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        var counts: [String: Int] = [:]
+        var allowed = 0
+        for decision in decisions {
+            if decision.allowed { allowed += 1 } else { counts[decision.rule!.rawValue, default: 0] += 1 }
+        }
+        append("{\"reservationId\":")
+        if let reservationID { append("\"\(reservationID.uuidString.lowercased())\"") } else { append("null") }
+        append(",\"expiresAt\":")
+        if let expiresAt { append("\"\(ISOTimestamp.format(expiresAt))\"") } else { append("null") }
+        append(",\"allowed\":\(allowed),\"blocked\":\(decisions.count - allowed),\"blockedByRule\":{")
+        for (index, key) in counts.keys.sorted().enumerated() {
+            append(index == 0 ? "\"\(key)\":\(counts[key]!)" : ",\"\(key)\":\(counts[key]!)")
+        }
+        append("},\"results\":[")
+        for index in texts.indices {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            append("{\"person\":")
+            appendString(texts[index], to: &out)
+            if let detail = decisions[index].detail {
+                append(",\"allowed\":false,\"rule\":")
+                appendString(detail, to: &out)
+                out.append(UInt8(ascii: "}"))
+            } else {
+                append(",\"allowed\":true,\"rule\":null}")
+            }
+        }
+        append("]}")
+        return out
+    }
+
+    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(Hex.digits[Int(byte >> 4)])
+                out.append(Hex.digits[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    // MARK: Reservations, compactly
+
+    /// Person ids as 16 bytes each (a reservation of 100,000 persons is 1.6 MB, one row, one write).
+    public static func pack(_ ids: [UUID]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 16)
+        for id in ids { withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    public static func unpack(_ bytes: some Collection<UInt8>) -> [UUID] {
+        let all = Array(bytes)
+        var ids: [UUID] = []
+        ids.reserveCapacity(all.count / 16)
+        var start = 0
+        while start + 16 <= all.count {
+            var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &raw) { target in
+                for offset in 0..<16 { target[offset] = all[start + offset] }
+            }
+            ids.append(UUID(uuid: raw))
+            start += 16
+        }
+        return ids
+    }
+
+    /// Blocked persons with their rule: 16 bytes of id and one of the rule's place in `PressureRule.allCases`.
+    public static func packBlocked(_ blocked: [(UUID, PressureRule)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blocked.count * 17)
+        let codes = ruleCodes
+        for (id, rule) in blocked {
+            withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
+            bytes.append(codes[rule]!)
+        }
+        return bytes
+    }
+
+    public static func unpackBlocked(_ bytes: some Collection<UInt8>) -> [(UUID, PressureRule)] {
+        let all = Array(bytes)
+        let rules = Array(PressureRule.allCases)
+        var result: [(UUID, PressureRule)] = []
+        var start = 0
+        while start + 17 <= all.count {
+            let id = unpack(all[start..<start + 16])[0]
+            let code = Int(all[start + 16])
+            if code < rules.count { result.append((id, rules[code])) }
+            start += 17
+        }
+        return result
+    }
+
+    static let ruleCodes: [PressureRule: UInt8] = Dictionary(
+        uniqueKeysWithValues: PressureRule.allCases.enumerated().map { ($0.element, UInt8($0.offset)) })
+}
+
+extension PressurePolicy {
+    /// What one reserved (not yet sent) message from `side` on `channel` adds to each person cap.
+    public func reservedLoads(side: Side, channel: Channel) -> [Double] {
+        personCaps.map { $0.counts(side) ? weight(channel) : 0 }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A check as a sending tool asks it: a campaign, the audience (ids or addresses, in its order), the side and
+/// channel (the campaign's by default), and whether it is only a look (a dry run reserves and asks nothing).
+public struct PressureCheckInput: Sendable {
+    public var campaignID: UUID
+    public var persons: [(text: String, target: PressureTarget)]
+    public var side: Side
+    public var channel: Channel?
+    public var dryRun: Bool
+
+    public init(campaignID: UUID, persons: [(text: String, target: PressureTarget)], side: Side = .marketing,
+                channel: Channel? = nil, dryRun: Bool = false) {
+        self.campaignID = campaignID
+        self.persons = persons
+        self.side = side
+        self.channel = channel
+        self.dryRun = dryRun
+    }
+
+    public static func read(_ json: JSONValue) throws(AccordError) -> PressureCheckInput {
+        var reader = FieldReader(json)
+        let campaign = reader.id("campaignId", required: true).value
+        var persons: [(text: String, target: PressureTarget)] = []
+        switch PressureAudience.read(reader.raw("persons")) {
+        case let .success(read): persons = read
+        case let .failure(error): reader.problem("persons", error.problem)
+        }
+        let side = reader.notNull("side", reader.vocabulary("side", Side.self)).value ?? .marketing
+        let channel = reader.notNull("channel", reader.vocabulary("channel", Channel.self)).value
+        let dryRun = reader.notNull("dryRun", reader.bool("dryRun")).value ?? false
+        try reader.finish(entity: "pressure check")
+        return PressureCheckInput(campaignID: campaign!, persons: persons, side: side, channel: channel, dryRun: dryRun)
+    }
+}
+
+/// Marketing asking an account's owner for consent to a campaign.
+public struct ConsentAskInput: Sendable, Equatable {
+    public var campaignID: UUID
+    public var accountID: UUID
+    public var note: String?
+
+    public static func read(_ json: JSONValue) throws(AccordError) -> ConsentAskInput {
+        var reader = FieldReader(json)
+        let campaign = reader.id("campaignId", required: true).value
+        let account = reader.id("accountId", required: true).value
+        let note = reader.string("note", maxLength: 2000).value
+        try reader.finish(entity: "consent request")
+        return ConsentAskInput(campaignID: campaign!, accountID: account!, note: note)
+    }
+}
+
+/// An owner's answer to a consent request.
+public struct ConsentAnswerInput: Sendable, Equatable {
+    public var decision: ConsentDecision
+    public var reason: String?
+
+    public init(decision: ConsentDecision, reason: String?) {
+        self.decision = decision
+        self.reason = reason
+    }
+
+    public static func read(_ json: JSONValue) throws(AccordError) -> ConsentAnswerInput {
+        var reader = FieldReader(json)
+        let decision = reader.vocabulary("decision", ConsentDecision.self, required: true).value
+        let reason = reader.string("reason", maxLength: 2000).value
+        try reader.finish(entity: "consent answer")
+        return ConsentAnswerInput(decision: decision!, reason: reason)
+    }
+}
+
+/// An owner flagging an account key (or clearing the flag), with an optional reason for the audit trail.
+public struct ProtectionInput: Sendable, Equatable {
+    public var keyAccount: Bool
+    public var reason: String?
+
+    public static func read(_ json: JSONValue) throws(AccordError) -> ProtectionInput {
+        var reader = FieldReader(json)
+        let key = reader.bool("keyAccount", required: true).value
+        let reason = reader.string("reason", maxLength: 2000).value
+        try reader.finish(entity: "account protection")
+        return ProtectionInput(keyAccount: key!, reason: reason)
+    }
+}
