@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import AccordCore
+
+/// Account protection's consent rules, and the check's audience: read, answered, kept compactly.
+@Suite struct ConsentTests {
+    static let now = ISOTimestamp.parse("2026-11-24T12:00:00Z")!
+    static func hours(_ hours: Double) -> Date { now.addingTimeInterval(hours * 3_600) }
+
+    @Test("a request is answered with a reason before its due time; silence follows the policy; a grant expires")
+    func rules() throws {
+        let policy = ConsentPolicy.standard
+        let open = ConsentRules.open(at: Self.now, policy: policy)
+        #expect(open.state == .pending && open.dueAt == Self.hours(48))
+        #expect(!ConsentRules.allows(open) && !ConsentRules.needsRequest(open) && ConsentRules.needsRequest(nil))
+        #expect(throws: AccordError.self) { try ConsentRules.answer(open, .grant, reason: "  ", policy: policy, at: Self.hours(1)) }
+        let granted = try ConsentRules.answer(open, .grant, reason: "go ahead", policy: policy, at: Self.hours(1))
+        #expect(granted.state == .granted && granted.validUntil == Self.hours(1 + 30 * 24) && !granted.onSilence)
+        #expect(ConsentRules.allows(ConsentRules.effective(granted, policy: policy, at: Self.hours(2))))
+        let expired = ConsentRules.effective(granted, policy: policy, at: Self.hours(1 + 30 * 24))
+        #expect(expired.state == .expired && !ConsentRules.allows(expired) && ConsentRules.needsRequest(expired))
+        #expect(throws: AccordError.self) { try ConsentRules.answer(granted, .deny, reason: "no", policy: policy, at: Self.hours(2)) }
+        // past the due time nobody answers any more; silence denies by default, grants when configured
+        #expect(throws: AccordError.self) { try ConsentRules.answer(open, .grant, reason: "late", policy: policy, at: Self.hours(48)) }
+        let silent = ConsentRules.effective(open, policy: policy, at: Self.hours(49))
+        #expect(silent.state == .denied && silent.onSilence && !ConsentRules.needsRequest(silent), "a denial stands")
+        let lenient = ConsentPolicy(dueHours: 24, validDays: 7, onNoAnswer: .grant)
+        let waved = ConsentRules.effective(ConsentRules.open(at: Self.now, policy: lenient), policy: lenient, at: Self.hours(25))
+        #expect(waved.state == .granted && waved.onSilence && waved.validUntil == Self.hours(24 + 7 * 24))
+        #expect(ConsentRules.isProtected(key: true, openOpportunities: 0) && ConsentRules.isProtected(key: false, openOpportunities: 1))
+        #expect(!ConsentRules.isProtected(key: false, openOpportunities: 0))
+    }
+
+    @Test("the consent settings are part of the policy, read with their problems named")
+    func policy() throws {
+        let read = try PressurePolicy.read(JSONParser.parse(#"{"consent": {"dueHours": 24, "onNoAnswer": "grant"}}"#))
+        #expect(read.consent == ConsentPolicy(dueHours: 24, validDays: 30, onNoAnswer: .grant))
+        #expect(try PressurePolicy.read(read.json) == read)
+        do {
+            _ = try PressurePolicy.read(JSONParser.parse(#"{"consent": {"dueHours": 0, "validDays": 1000, "onNoAnswer": "maybe", "x": 1}}"#))
+            Issue.record("accepted")
+        } catch let error as AccordError {
+            #expect(error.fields.map(\.field) == ["consent.dueHours", "consent.validDays", "consent.onNoAnswer", "consent.x"])
+        }
+    }
+
+    @Test("an audience is ids or addresses; anything else is named by its place")
+    func audience() throws {
+        let id = UUID()
+        let read = try PressureAudience.read(.array([.string(id.uuidString), .string(" Ana@Example.COM ")])).get()
+        #expect(read.map(\.target) == [.id(id), .email(try EmailAddress("ana@example.com"))])
+        #expect(read.map(\.text) == [id.uuidString, " Ana@Example.COM "], "answered as given")
+        guard case let .failure(error) = PressureAudience.read(.array([.string("a@b.example"), .string("nope"), .integer(3)])) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(error.problem == "[1] 'nope' is neither a person id nor an email address; [2] must be a string, not a number")
+        guard case .failure = PressureAudience.read(.array([])), case .failure = PressureAudience.read(.string("x")),
+              case .failure = PressureAudience.read(nil) else {
+            Issue.record("an empty or missing audience was accepted")
+            return
+        }
+    }
+
+    @Test("the answer is JSON a parser reads back; reservations pack and unpack their persons")
+    func answerAndPacking() throws {
+        let id = UUID()
+        let bytes = PressureAudience.answer(reservationID: id, expiresAt: Self.now, texts: ["a\"b@c.example", "x\u{1}"],
+                                            decisions: [.allow, .block(.personCap, "person_cap:marketing:3/7d")])
+        let json = try JSONParser.parse(bytes)
+        guard case let .object(top) = json, case let .array(results)? = top["results"],
+              case let .object(first) = results[0], case let .object(second) = results[1] else {
+            Issue.record("not the answer's shape")
+            return
+        }
+        #expect(top["reservationId"] == .string(id.uuidString.lowercased()) && top["allowed"] == .integer(1))
+        #expect(top["blockedByRule"] == .object(["person_cap": .integer(1)]))
+        #expect(first["person"] == .string("a\"b@c.example") && first["rule"] == .null && first["allowed"] == .bool(true))
+        #expect(second["person"] == .string("x\u{1}") && second["rule"] == .string("person_cap:marketing:3/7d"))
+        let ids = (0..<50).map { _ in UUID() }
+        #expect(PressureAudience.unpack(PressureAudience.pack(ids)) == ids)
+        let blocked = ids.prefix(5).enumerated().map { ($0.element, PressureRule.allCases[$0.offset]) }
+        let back = PressureAudience.unpackBlocked(PressureAudience.packBlocked(Array(blocked)))
+        #expect(back.map(\.0) == blocked.map(\.0) && back.map(\.1) == blocked.map(\.1))
+    }
+}
