@@ -126,6 +126,21 @@ struct PressureController: RouteCollection {
                     "reservationId": APISchemas.uuid(), "recorded": .integer])),
                             404: APISchemas.problem("No such reservation"),
                             409: APISchemas.problem("The reservation expired or was already confirmed")]))
+        pressure.get("figures", use: Self.figures).requires(.read, .pressure).openAPI(.init(
+            tags: ["pressure"], summary: "Contact pressure's figures for a period",
+            description: "Person-weeks (ISO weeks in ACCORD_TIMEZONE) by messages received, as sent and with the messages "
+                + "the pressure rules prevented added back; per campaign its checks, the confirmed ones, the messages "
+                + "allowed and those prevented by rule; consent requests by state.",
+            operationId: "pressureFigures",
+            parameters: [
+                .b(OpenAPI.Parameter(name: "from", context: .query(required: false), schema: APISchemas.dayOrTime,
+                                     description: "First day (default: 90 days before to)")),
+                .b(OpenAPI.Parameter(name: "to", context: .query(required: false), schema: APISchemas.dayOrTime,
+                                     description: "Last day, included (default: now); an ISO 8601 time is exclusive")),
+            ],
+            responses: [200: APISchemas.json("The figures", Self.figuresSchema),
+                        403: APISchemas.problem("Reps do not see the figures"),
+                        422: APISchemas.problem("A date is wrong, or from is not before to")]))
         let consents = pressure.grouped("consents")
         consents.get(use: Self.listConsents).requires(.read, .consents).openAPI(.init(
             tags: ["pressure"], summary: "Consent requests the caller may see, newest first",
@@ -168,6 +183,7 @@ struct PressureController: RouteCollection {
 
     @Sendable static func check(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .pressure)
+        let started = ContinuousClock.now
         let input = try PressureCheckInput.read(try request.jsonBody())
         let outcome = try await run(campaignID: input.campaignID, targets: input.persons.map(\.target), side: input.side,
                                     channel: input.channel, dryRun: input.dryRun, request: request)
@@ -175,6 +191,10 @@ struct PressureController: RouteCollection {
                                            texts: input.persons.map(\.text), decisions: outcome.decisions)
         let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: body)))
         response.headers.contentType = .json
+        // The server's own time (reading the body, the check, writing the answer), for the sending tool's logs.
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "check;dur=%.1f", milliseconds))
         return response
     }
 
@@ -195,6 +215,54 @@ struct PressureController: RouteCollection {
         let recorded = try await PressureChecks.confirm(id, by: request.auditActor, requestID: request.id, on: request.db)
         return try await json(.object(["reservationId": .string(id.uuidString.lowercased()),
                                        "recorded": .integer(Int64(recorded))]), request)
+    }
+
+    // MARK: Figures
+
+    static var figuresSchema: JSONSchema {
+        let buckets = JSONSchema.array(items: .integer)
+        return .object(properties: [
+            "from": .string(format: .dateTime), "to": .string(format: .dateTime),
+            "messagesPerPersonWeek": .object(properties: [
+                "buckets": .array(items: .string), "sent": buckets, "beforeCaps": buckets]),
+            "campaigns": .array(items: .object(properties: [
+                "campaignId": APISchemas.uuid(), "campaign": .string, "checks": .integer, "confirmed": .integer,
+                "allowed": .integer, "prevented": .integer, "preventedByRule": .object(additionalProperties: .init(.integer))])),
+            "consents": .object(properties: [
+                "requested": .integer, "byState": .object(additionalProperties: .init(.integer)), "onSilence": .integer,
+                "medianHoursToAnswer": .number(nullable: true)]),
+        ])
+    }
+
+    @Sendable static func figures(_ request: Request) async throws -> Response {
+        var problems = ValidationReport()
+        let (from, to) = AnalyticsController.period(request, into: &problems, defaultDays: 90)
+        for name in request.url.queryParameterNames where name != "from" && name != "to" {
+            problems.add(name, "is not a parameter of the figures; parameters: from, to")
+        }
+        try problems.throwIfInvalid()
+        let figures = try await PressureReport.figures(from: from, to: to,
+                                                       timeZone: request.application.accordConfiguration?.timeZone ?? .gmt,
+                                                       on: request.db)
+        func counts<K>(_ values: [K: Int], _ key: (K) -> String) -> JSONValue {
+            .object(Dictionary(uniqueKeysWithValues: values.map { (key($0.key), JSONValue.integer(Int64($0.value))) }))
+        }
+        return try await json(.object([
+            "from": .string(ISOTimestamp.format(from)), "to": .string(ISOTimestamp.format(to)),
+            "messagesPerPersonWeek": .object([
+                "buckets": .array(PressureFigures.bucketLabels.map(JSONValue.string)),
+                "sent": .array(figures.sent.map { .integer(Int64($0)) }),
+                "beforeCaps": .array(figures.beforeCaps.map { .integer(Int64($0)) })]),
+            "campaigns": .array(figures.campaigns.map { campaign in .object([
+                "campaignId": .string(campaign.campaignID.uuidString.lowercased()), "campaign": .string(campaign.name),
+                "checks": .integer(Int64(campaign.checks)), "confirmed": .integer(Int64(campaign.confirmed)),
+                "allowed": .integer(Int64(campaign.allowed)), "prevented": .integer(Int64(campaign.totalPrevented)),
+                "preventedByRule": counts(campaign.prevented, \.rawValue)]) }),
+            "consents": .object([
+                "requested": .integer(Int64(figures.consents.values.reduce(0, +))),
+                "byState": counts(figures.consents, \.rawValue), "onSilence": .integer(Int64(figures.consentsOnSilence)),
+                "medianHoursToAnswer": figures.medianHoursToConsent.map(JSONValue.number) ?? .null]),
+        ]), request)
     }
 
     // MARK: Consent
@@ -303,12 +371,16 @@ struct PressureController: RouteCollection {
 
     @Sendable static func protect(_ request: Request) async throws -> Response {
         let input = try ProtectionInput.read(try request.jsonBody())
-        let (key, reason): (Bool?, String?) = (input.keyAccount, input.reason)
+        return try await json(try await setProtection(keyAccount: input.keyAccount, reason: input.reason, request: request), request)
+    }
+
+    /// Flags (or clears) the account in the path as the caller; the consent page's buttons call it too.
+    static func setProtection(keyAccount key: Bool, reason: String?, request: Request) async throws -> JSONValue {
         let visible = try request.authorize(.read, .accounts)
         let allowed = try request.authorize(.move("protect"), .accounts)
         let raw = request.parameters.get("accountId") ?? ""
         let ownership = AccountsResource.ownership
-        let value = try await request.db.writeTransaction { database in
+        return try await request.db.writeTransaction { database in
             guard let id = UUID(uuidString: raw),
                   let account = try await AccountModel.query(on: database).filter(\.$id == id).scoped(visible, by: ownership).first()
             else { throw AccordError.notFound(entity: "account", id: raw) }
@@ -316,20 +388,19 @@ struct PressureController: RouteCollection {
                 throw AccordError.forbidden("Only the account's owner or their sales manager flags it a key account.")
             }
             let before = account.keyAccount
-            account.keyAccount = key!
+            account.keyAccount = key
             try await account.save(on: database)
-            if before != key! {
-                try await AuditTrail.record(request.auditActor, entity: "account", id: id, action: key! ? "account:protect" : "account:unprotect",
-                                            changes: ["keyAccount": .init(before: .bool(before), after: .bool(key!))],
+            if before != key {
+                try await AuditTrail.record(request.auditActor, entity: "account", id: id, action: key ? "account:protect" : "account:unprotect",
+                                            changes: ["keyAccount": .init(before: .bool(before), after: .bool(key))],
                                             reason: reason, requestID: request.id, at: Date(), on: database)
             }
             let open = try await OpportunityModel.query(on: database).filter(\.$account.$id == id)
                 .filter(\.$status == OpportunityStatus.open.rawValue).count()
-            return JSONValue.object(["accountId": .string(id.uuidString.lowercased()), "keyAccount": .bool(key!),
+            return JSONValue.object(["accountId": .string(id.uuidString.lowercased()), "keyAccount": .bool(key),
                                      "openOpportunities": .integer(Int64(open)),
-                                     "protected": .bool(ConsentRules.isProtected(key: key!, openOpportunities: open))])
+                                     "protected": .bool(ConsentRules.isProtected(key: key, openOpportunities: open))])
         }
-        return try await json(value, request)
     }
 
     @Sendable static func read(_ request: Request) async throws -> Response {

@@ -22,6 +22,7 @@ public enum DemoWorkflows {
     public static func write(_ company: DemoCompany, asOf: Date, seed: UInt64, on database: any Database) async throws {
         try await database.writeTransaction { database in
             try await writeInTransaction(company, asOf: asOf, seed: seed, on: database)
+            try await DemoPressure.write(company, asOf: asOf, seed: seed, on: database)
         }
     }
 

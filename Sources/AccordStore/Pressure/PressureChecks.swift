@@ -35,16 +35,32 @@ public enum PressureChecks {
         if dryRun { return try await decide(campaign: campaign, targets: targets, side: side, channel: channel, dryRun: true,
                                             by: actor, requestID: requestID, now: now, on: database) }
         return try await database.writeTransaction { database in
-            try await lock(database)
-            return try await decide(campaign: campaign, targets: targets, side: side, channel: channel, dryRun: false,
-                                    by: actor, requestID: requestID, now: now, on: database)
+            try await checkInTransaction(campaign: campaign, targets: targets, side: side, channel: channel, by: actor,
+                                         requestID: requestID, at: now, on: database)
         }
+    }
+
+    /// The same (not a dry run) inside a write transaction the caller holds (the demo writer).
+    public static func checkInTransaction(campaign: CampaignModel, targets: [PressureTarget], side: Side = .marketing,
+                                          channel: Channel? = nil, by actor: AuditActor, requestID: String? = nil,
+                                          at now: Date, on database: any Database) async throws -> Outcome {
+        try await lock(database)
+        return try await decide(campaign: campaign, targets: targets, side: side, channel: channel, dryRun: false,
+                                by: actor, requestID: requestID, now: now, on: database)
     }
 
     /// Records a reservation's messages as sent (touchpoints of kind `sent`, one per allowed person, at `now`).
     public static func confirm(_ id: UUID, by actor: AuditActor, requestID: String? = nil, at now: Date = Date(),
                                on database: any Database) async throws -> Int {
         try await database.writeTransaction { database in
+            try await confirmInTransaction(id, by: actor, requestID: requestID, at: now, on: database)
+        }
+    }
+
+    /// The same inside a write transaction the caller holds.
+    public static func confirmInTransaction(_ id: UUID, by actor: AuditActor, requestID: String? = nil, at now: Date,
+                                            on database: any Database) async throws -> Int {
+        do {
             try await lock(database)
             guard let reservation = try await PressureReservationModel.find(id, on: database) else {
                 throw AccordError.notFound(entity: "reservation", id: id.uuidString.lowercased())

@@ -33,7 +33,8 @@ struct Shell: Encodable {
             ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
             ("Campaigns", "/campaigns", .campaigns), ("Requests", "/requests", .requests), ("Collateral", "/assets", .assets), ("Lead quality", "/quality", .analytics),
-            ("Attribution", "/attribution", .analytics), ("Turnaround", "/turnaround", .analytics), ("Import", "/import", .imports),
+            ("Attribution", "/attribution", .analytics), ("Turnaround", "/turnaround", .analytics),
+            ("Pressure", "/pressure", .pressure), ("Consent", "/pressure/consents", .consents), ("Import", "/import", .imports),
             ("Lead definition", "/definitions", .definitions),
             ("Handoff", "/settings", .settings), ("Audit", "/audit", .audit), ("Jobs", "/jobs", .jobs),
         ]
