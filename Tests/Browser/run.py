@@ -369,12 +369,32 @@ def test_reviewer_approves_an_asset(driver, base):
     assert driver.find_element(By.CSS_SELECTOR, "#reviews-table td.review-state").text == "approved"
 
 
+def test_marketer_checks_an_audience(driver, base):
+    # The pressure page draws its charts; a marketer pastes a list on the audience page and sees who is blocked, and why.
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.find_element(By.LINK_TEXT, "Pressure").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Contact pressure")
+    chart = driver.find_element(By.CSS_SELECTOR, "svg#distribution")
+    assert chart.get_attribute("role") == "img" and driver.find_element(By.ID, "distribution-title").get_attribute("textContent")
+    assert driver.find_elements(By.CSS_SELECTOR, "#campaigns tbody tr"), "the demo's sends are listed"
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "check a list"))
+    choices = Select(driver.find_element(By.ID, "campaignId"))
+    choices.select_by_index(1)
+    driver.find_element(By.ID, "list").send_keys("email\nghost@nowhere.example\nghost@nowhere.example")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]"))
+    heading = driver.find_element(By.ID, "result-heading").text
+    assert "0 of 2 may get it now" in heading, heading
+    rules = driver.find_element(By.ID, "by-rule").text
+    assert "unknown_person" in rules and "not a person Accord knows" in rules, rules
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
          test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models,
          test_marketer_imports_a_hubspot_export, test_request_declined_with_an_alternative_is_appealed,
-         test_reviewer_approves_an_asset]
+         test_reviewer_approves_an_asset, test_marketer_checks_an_audience]
 
 
 def main():

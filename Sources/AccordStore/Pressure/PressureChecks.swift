@@ -313,32 +313,39 @@ public enum PressureChecks {
         var owners: [UUID: UUID?] = [:]
         var openOwners: [UUID: UUID] = [:]
         var consents: [UUID: ConsentStatus] = [:]
-        for first in stride(from: 0, to: all.count, by: 1_000) {
-            let chunk = Array(all[first..<min(first + 1_000, all.count)])
+        // Many accounts: the key accounts and the open opportunities are few, read them all; few: look them up.
+        let everything = accounts.count >= 1_000
+        let chunks: [[UUID]] = everything ? [[]] : stride(from: 0, to: all.count, by: 1_000).map {
+            Array(all[$0..<min($0 + 1_000, all.count)])
+        }
+        for chunk in chunks {
             var protected = Set<UUID>()
-            for row in try await sql.select().columns("id", "owner_id").from(AccountModel.schema)
-                .where(SQLIdentifier("id"), .in, chunk).where("key_account", .equal, true).all() {
+            var keys = sql.select().columns("id", "owner_id").from(AccountModel.schema).where("key_account", .equal, true)
+            if !everything { keys = keys.where(SQLIdentifier("id"), .in, chunk) }
+            for row in try await keys.all() {
                 let id = try IDLookup.id(row, sqlite: sqlite)
+                guard accounts.contains(id) else { continue }
                 protected.insert(id)
                 owners[id] = try uuid(row, "owner_id", sqlite: sqlite)
             }
-            for row in try await sql.select().columns("account_id", "owner_id").from(OpportunityModel.schema)
-                .where(SQLIdentifier("account_id"), .in, chunk)
-                .where("status", .equal, OpportunityStatus.open.rawValue).all() {
-                guard let account = try uuid(row, "account_id", sqlite: sqlite) else { continue }
+            var open = sql.select().columns("account_id", "owner_id").from(OpportunityModel.schema)
+                .where("status", .equal, OpportunityStatus.open.rawValue)
+            if !everything { open = open.where(SQLIdentifier("account_id"), .in, chunk) }
+            for row in try await open.all() {
+                guard let account = try uuid(row, "account_id", sqlite: sqlite), accounts.contains(account) else { continue }
                 protected.insert(account)
                 if let owner = try uuid(row, "owner_id", sqlite: sqlite) { openOwners[account] = owner }
             }
-            let unowned = protected.filter { owners[$0] == nil }
-            if !unowned.isEmpty {
+            let unowned = Array(protected.filter { owners[$0] == nil })
+            for first in stride(from: 0, to: unowned.count, by: 1_000) {
                 for row in try await sql.select().columns("id", "owner_id").from(AccountModel.schema)
-                    .where(SQLIdentifier("id"), .in, Array(unowned)).all() {
+                    .where(SQLIdentifier("id"), .in, Array(unowned[first..<min(first + 1_000, unowned.count)])).all() {
                     owners[try IDLookup.id(row, sqlite: sqlite)] = try uuid(row, "owner_id", sqlite: sqlite)
                 }
             }
-            guard !protected.isEmpty else { continue }
-            for row in try await ConsentRequestModel.query(on: database).filter(\.$campaign.$id == campaign)
-                .filter(\.$account.$id ~~ protected).all() {
+            var rows = ConsentRequestModel.query(on: database).filter(\.$campaign.$id == campaign)
+            if !everything { rows = rows.filter(\.$account.$id ~~ protected) }
+            for row in try await rows.all() where protected.contains(row.$account.id) {
                 consents[row.$account.id] = ConsentRules.effective(row.status, policy: policy, at: now)
             }
         }

@@ -6,14 +6,18 @@ import SQLKit
 /// What the pressure check needs from the touchpoints, aggregated in SQL: for each person, the weighted messages
 /// in each person cap's window (Core's `PressurePolicy.loads` is the reference) and their last sales meeting.
 public enum PressureLoads {
+    /// From this many persons (or accounts) on, a check reads the whole window instead of looking them up.
+    static let scanThreshold = 5_000
+
     public struct Row: Sendable, Equatable {
         public var capLoads: [Double]
         public var lastSalesMeeting: Date?
     }
 
     /// Persons without messages or meetings in the lookback are absent (their loads are zero).
-    public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, on database: any Database) async throws
-        -> [UUID: Row] {
+    /// `scan` forces one way of reading (nil: by the audience's size).
+    public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, scan: Bool? = nil, on database: any Database)
+        async throws -> [UUID: Row] {
         guard !ids.isEmpty else { return [:] }
         let sql = try Catalog.sqlDatabase(database)
         let messageKinds = PressureMessage.kinds.map(\.rawValue).sorted()
@@ -36,23 +40,30 @@ public enum PressureLoads {
                 """
         }
         let lookback = now.addingTimeInterval(-Double(max(policy.lookbackDays, 1)) * 86_400)
+        let sqlite = sql.dialect.name == "sqlite"
         var result: [UUID: Row] = [:]
-        for start in stride(from: 0, to: ids.count, by: 1_000) {
-            let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
+        // A large audience reads the whole window once (by time, one index range) and keeps its own people; a small
+        // one asks for its people a thousand at a time (by person).
+        let wanted = scan ?? (ids.count >= scanThreshold) ? Set(ids) : nil
+        let chunks: [[UUID]] = wanted != nil ? [[]] : stride(from: 0, to: ids.count, by: 1_000).map {
+            Array(ids[$0..<min($0 + 1_000, ids.count)])
+        }
+        for chunk in chunks {
+            let persons: SQLQueryString = wanted != nil ? "" : "\(ident: "person_id") IN (\(binds: chunk)) AND "
             let rows = try await sql.raw("""
-                SELECT \(ident: "person_id")\(columns), MAX(CASE WHEN \(ident: "kind") = \(bind: TouchpointKind.meeting.rawValue) \
+                SELECT \(ident: "person_id") AS \(ident: "id")\(columns), MAX(CASE WHEN \(ident: "kind") = \(bind: TouchpointKind.meeting.rawValue) \
                 AND \(ident: "side") = \(bind: Side.sales.rawValue) THEN \(ident: "occurred_at") END) AS \(ident: "last_meeting")
                 FROM \(ident: TouchpointModel.schema)
-                WHERE \(ident: "person_id") IN (\(binds: chunk)) AND \(ident: "occurred_at") > \(bind: lookback) \
-                AND \(ident: "occurred_at") <= \(bind: now)
+                WHERE \(persons)\(ident: "occurred_at") > \(bind: lookback) AND \(ident: "occurred_at") <= \(bind: now)
                 GROUP BY \(ident: "person_id")
                 """).all()
             for row in rows {
+                let person = try IDLookup.id(row, sqlite: sqlite)
+                if let wanted, !wanted.contains(person) { continue }
                 let loads = try policy.personCaps.indices.map { index in
                     try row.decode(column: "cap\(index)", as: Double?.self) ?? 0
                 }
-                result[try row.decode(column: "person_id", as: UUID.self)] =
-                    Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
+                result[person] = Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
             }
         }
         return result
@@ -62,8 +73,8 @@ public enum PressureLoads {
 extension PressureLoads {
     /// The weighted messages each account's people got in the account cap's window (accounts without any are
     /// absent).
-    public static func accounts(_ ids: [UUID], policy: PressurePolicy, now: Date, on database: any Database) async throws
-        -> [UUID: Double] {
+    public static func accounts(_ ids: [UUID], policy: PressurePolicy, now: Date, scan: Bool? = nil, on database: any Database)
+        async throws -> [UUID: Double] {
         guard let cap = policy.accountCap, !ids.isEmpty else { return [:] }
         let sql = try Catalog.sqlDatabase(database)
         let sqlite = sql.dialect.name == "sqlite"
@@ -78,18 +89,27 @@ extension PressureLoads {
         }
         let side: SQLQueryString = cap.side.map { " AND \(ident: "t").\(ident: "side") = \(bind: $0.rawValue)" } ?? ""
         var result: [UUID: Double] = [:]
-        for first in stride(from: 0, to: ids.count, by: 1_000) {
-            let chunk = Array(ids[first..<min(first + 1_000, ids.count)])
+        let wanted = scan ?? (ids.count >= scanThreshold / 5) ? Set(ids) : nil
+        let chunks: [[UUID]] = wanted != nil ? [[]] : stride(from: 0, to: ids.count, by: 1_000).map {
+            Array(ids[$0..<min($0 + 1_000, ids.count)])
+        }
+        for chunk in chunks {
+            let accounts: SQLQueryString = wanted != nil ? "\(ident: "p").\(ident: "account_id") IS NOT NULL"
+                : "\(ident: "p").\(ident: "account_id") IN (\(binds: chunk))"
             let rows = try await sql.raw("""
                 SELECT \(ident: "p").\(ident: "account_id") AS \(ident: "id"), CAST(SUM(\(weight)) AS DOUBLE PRECISION) AS \(ident: "load")
                 FROM \(ident: TouchpointModel.schema) \(ident: "t") JOIN \(ident: PersonModel.schema) \(ident: "p") \
                 ON \(ident: "p").\(ident: "id") = \(ident: "t").\(ident: "person_id")
-                WHERE \(ident: "p").\(ident: "account_id") IN (\(binds: chunk)) \
+                WHERE \(accounts) \
                 AND \(ident: "t").\(ident: "kind") IN (\(binds: PressureMessage.kinds.map(\.rawValue).sorted()))\(side) \
                 AND \(ident: "t").\(ident: "occurred_at") > \(bind: start) AND \(ident: "t").\(ident: "occurred_at") <= \(bind: now)
                 GROUP BY \(ident: "p").\(ident: "account_id")
                 """).all()
-            for row in rows { result[try IDLookup.id(row, sqlite: sqlite)] = try row.decode(column: "load", as: Double?.self) ?? 0 }
+            for row in rows {
+                let account = try IDLookup.id(row, sqlite: sqlite)
+                if let wanted, !wanted.contains(account) { continue }
+                result[account] = try row.decode(column: "load", as: Double?.self) ?? 0
+            }
         }
         return result
     }
