@@ -84,6 +84,35 @@ import Vapor
         }
     }
 
+    @Test("a large audience (read by scanning persons and the window) is answered like a small one")
+    func largeAudience() async throws {
+        try await withAccordApp { app in
+            let cast = try await Self.cast(app)
+            let account = try await app.create("/api/v1/accounts", #"{"name": "Guarded AG", "ownerId": "\#(cast.owner.id)"}"#)
+            _ = try await app.create("/api/v1/opportunities", #"{"accountId": "\#(account)", "name": "Deal", "amount": {"amountMinor": 1, "currency": "EUR"}, "stage": "Proposal", "ownerId": "\#(cast.owner.id)"}"#)
+            var known: [String] = []
+            for index in 0..<12 {
+                let body = index < 3 ? #"{"email": "k\#(index)@big.example", "accountId": "\#(account)"}"#
+                    : #"{"email": "k\#(index)@big.example", "optedOut": \#(index == 3)}"#
+                known.append(try await app.create("/api/v1/persons", body))
+            }
+            // the first check reserves for the people at k4..k11 (small audience, looked up one by one)
+            let small = try await app.send(.POST, "/api/v1/pressure/check",
+                                           #"{"campaignId": "\#(cast.campaign)", "persons": [\#(known[4...].map { "\"\($0)\"" }.joined(separator: ","))]}"#,
+                                           token: cast.marketer.token)
+            #expect(small["allowed"] == .integer(8))
+            var persons = (0..<12).map { "\"k\($0)@big.example\"" } + ["\"\(known[5])\""]
+            persons += (0..<5_000).map { "\"stranger\($0)@big.example\"" }
+            let large = try await app.send(.POST, "/api/v1/pressure/check",
+                                           #"{"campaignId": "\#(cast.campaign)", "persons": [\#(persons.joined(separator: ","))], "dryRun": true}"#,
+                                           token: cast.marketer.token)
+            let rules = Self.rules(large)
+            #expect(Array(rules.prefix(13)) == ["protected_account", "protected_account", "protected_account", "opt_out"]
+                + Array(repeating: "person_cap:marketing:1/7d", count: 8) + ["duplicate"], "\(rules.prefix(13))")
+            #expect(Set(rules.dropFirst(13)) == ["unknown_person"] && rules.count == 5_013)
+        }
+    }
+
     @Test("an expired reservation neither counts nor confirms")
     func expiry() async throws {
         try await withAccordApp { app in
