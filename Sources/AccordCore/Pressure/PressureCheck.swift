@@ -66,6 +66,10 @@ public struct PressureCheck {
     public var now: Date
     /// Weighted messages each account already got in the account cap's window (reservations included).
     public var accountLoads: [UUID: Double]
+    /// The rules' names, made once (a check of 100,000 persons would otherwise format one per blocked person).
+    let personCapNames: [String]
+    let accountCapName: String?
+    let quietName: String
 
     public init(policy: PressurePolicy, side: Side, channel: Channel, now: Date, accountLoads: [UUID: Double] = [:]) {
         self.policy = policy
@@ -73,6 +77,9 @@ public struct PressureCheck {
         self.channel = channel
         self.now = now
         self.accountLoads = accountLoads
+        personCapNames = policy.personCaps.map { $0.name("person_cap") }
+        accountCapName = policy.accountCap?.name("account_cap")
+        quietName = "quiet_period:\(policy.quietDaysAfterSalesMeeting)d"
     }
 
     public mutating func decide(_ facts: PressureFacts) -> PressureDecision {
@@ -81,16 +88,16 @@ public struct PressureCheck {
         if facts.protectedWithoutConsent, side == .marketing { return .block(.protectedAccount) }
         if side == .marketing, policy.quietDaysAfterSalesMeeting > 0, let meeting = facts.lastSalesMeeting,
            now.timeIntervalSince(meeting) < Double(policy.quietDaysAfterSalesMeeting) * 86_400 {
-            return .block(.quietPeriod, "quiet_period:\(policy.quietDaysAfterSalesMeeting)d")
+            return .block(.quietPeriod, quietName)
         }
         let weight = policy.weight(channel)
         for (index, cap) in policy.personCaps.enumerated() where cap.counts(side) {
             let load = index < facts.capLoads.count ? facts.capLoads[index] : 0
-            if load + weight > cap.maximum + 1e-9 { return .block(.personCap, cap.name("person_cap")) }
+            if load + weight > cap.maximum + 1e-9 { return .block(.personCap, personCapNames[index]) }
         }
         if let cap = policy.accountCap, cap.counts(side), let account = facts.accountID {
             let load = accountLoads[account, default: 0]
-            if load + weight > cap.maximum + 1e-9 { return .block(.accountCap, cap.name("account_cap")) }
+            if load + weight > cap.maximum + 1e-9 { return .block(.accountCap, accountCapName) }
             accountLoads[account] = load + weight
         }
         return .allow

@@ -164,13 +164,14 @@ public enum PressureChecks {
                 decisions.append(.block(.duplicate))
                 continue
             }
-            var capLoads = loads[known.id]?.capLoads ?? zeros
-            if let held = reserved[known.id] { capLoads = zip(capLoads, held).map { $0 + $1 } }
+            let load = loads[known.id]
+            var capLoads = load?.capLoads ?? zeros
+            if !reserved.isEmpty, let held = reserved[known.id] { capLoads = zip(capLoads, held).map { $0 + $1 } }
             let account = known.accountID
             let guarded = account.map { protection.blocks.contains($0) } ?? false
             let decision = check.decide(PressureFacts(
-                accountID: account, optedOut: known.optedOut, suppressed: suppressed.contains(known.email),
-                protectedWithoutConsent: guarded, lastSalesMeeting: loads[known.id]?.lastSalesMeeting, capLoads: capLoads))
+                accountID: account, optedOut: known.optedOut, suppressed: !suppressed.isEmpty && suppressed.contains(known.email),
+                protectedWithoutConsent: guarded, lastSalesMeeting: load?.lastSalesMeeting, capLoads: capLoads))
             decisions.append(decision)
             if decision.allowed {
                 allowed.append(known.id)
@@ -244,23 +245,26 @@ public enum PressureChecks {
             .from(PersonModel.schema).first()?.decode(column: "n", as: Int.self) {
             scan = total <= targets.count * 4
         }
-        if scan, let native = database as? any SQLiteDatabase {
-            // SQLite's own rows: SQLKit's generic row decoder was a third of reading 60,000 persons.
+        if scan, database is any SQLiteDatabase {
+            // SQLite's own rows on its thread: SQLKit's rows cost an event-loop task and a generic decoder each.
             let wantedIDs = Set(ids), wantedEmails = Set(emails)
-            for row in try await native.query("SELECT id, email, account_id, opted_out FROM persons", []) {
-                guard case let .text(idText)? = row.column("id"), let id = Hex.uuid(idText),
-                      case let .text(email)? = row.column("email") else { continue }
-                let byItsID = wantedIDs.contains(id), byItsEmail = wantedEmails.contains(email)
-                guard byItsID || byItsEmail else { continue }
+            let found = RowSink<(byID: [UUID: Known], byEmail: [String: Known])>(([:], [:]))
+            _ = try await SQLiteRows.each(database, "SELECT id, email, account_id, opted_out FROM persons") { row in
+                guard case let .text(email)? = row.column("email") else { return }
+                let byItsEmail = wantedEmails.contains(email)
+                guard byItsEmail || !wantedIDs.isEmpty, case let .text(idText)? = row.column("id"),
+                      let id = Hex.uuid(idText) else { return }
+                let byItsID = wantedIDs.contains(id)
+                guard byItsID || byItsEmail else { return }
                 var account: UUID?
                 if case let .text(text)? = row.column("account_id") { account = Hex.uuid(text) }
                 var optedOut = false
                 if case let .integer(flag)? = row.column("opted_out") { optedOut = flag != 0 }
                 let person = Known(id: id, email: email, accountID: account, optedOut: optedOut)
-                if byItsID { byID[id] = person }
-                if byItsEmail { byEmail[email] = person }
+                if byItsID { found.value.byID[id] = person }
+                if byItsEmail { found.value.byEmail[email] = person }
             }
-            return (byID, byEmail)
+            return found.value
         }
         if scan {
             let wantedIDs = Set(ids), wantedEmails = Set(emails)
