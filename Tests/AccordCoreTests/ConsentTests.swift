@@ -82,5 +82,16 @@ import Testing
         let blocked = ids.prefix(5).enumerated().map { ($0.element, PressureRule.allCases[$0.offset]) }
         let back = PressureAudience.unpackBlocked(PressureAudience.packBlocked(Array(blocked)))
         #expect(back.map(\.0) == blocked.map(\.0) && back.map(\.1) == blocked.map(\.1))
+        let weights = [ids[0]: 2.5, ids[1]: 1.0]
+        #expect(Dictionary(uniqueKeysWithValues: PressureAudience.unpackWeights(PressureAudience.packWeights(weights))) == weights)
+    }
+
+    @Test("an uploaded list: the first cell with an address or id; the header passed over, unreadable lines kept")
+    func lists() throws {
+        let id = UUID()
+        let (targets, unreadable) = PressureAudience.readList("name;email\r\nAna;\"ana@x.example\"\n\(id.uuidString),Bo\nno one here\n")
+        #expect(targets.map(\.text) == ["ana@x.example", id.uuidString])
+        #expect(targets.map(\.target) == [.email(try EmailAddress("ana@x.example")), .id(id)])
+        #expect(unreadable == ["no one here"])
     }
 }

@@ -56,6 +56,23 @@ public enum PressureAudience {
         return .success(targets)
     }
 
+    /// The people of an uploaded list: one per line, an id or an address in the first cell that is one (a CSV's other
+    /// columns and its header line are passed over); lines with neither are returned as unreadable.
+    public static func readList(_ text: String) -> (targets: [(text: String, target: PressureTarget)], unreadable: [String]) {
+        var targets: [(text: String, target: PressureTarget)] = []
+        var unreadable: [String] = []
+        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let cells = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" })
+                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+            if let found = cells.lazy.compactMap({ cell in PressureTarget(cell).map { (cell, $0) } }).first {
+                targets.append((text: found.0, target: found.1))
+            } else if index > 0 || cells.allSatisfy({ $0.contains("@") }) {
+                unreadable.append(String(line.prefix(80)))
+            }
+        }
+        return (targets, unreadable)
+    }
+
     /// The check's answer as JSON bytes, written directly: a hundred thousand results through a generic encoder
     /// cost more than the check itself.
     public static func answer(reservationID: UUID?, expiresAt: Date?, texts: [String], decisions: [PressureDecision])
@@ -160,6 +177,24 @@ public enum PressureAudience {
             start += 17
         }
         return result
+    }
+
+    /// Weights per account: the ids packed, then each weight's 8 bytes (little-endian).
+    public static func packWeights(_ weights: [UUID: Double]) -> [UInt8] {
+        let accounts = weights.keys.sorted()
+        var bytes = pack(accounts)
+        for account in accounts { withUnsafeBytes(of: weights[account]!.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    public static func unpackWeights(_ bytes: some Collection<UInt8>) -> [(UUID, Double)] {
+        let all = Array(bytes)
+        let count = all.count / 24
+        return unpack(all[0..<count * 16]).enumerated().map { index, id in
+            var bits: UInt64 = 0
+            for offset in 0..<8 { bits |= UInt64(all[count * 16 + index * 8 + offset]) << (8 * UInt64(offset)) }
+            return (id, Double(bitPattern: UInt64(littleEndian: bits)))
+        }
     }
 
     static let ruleCodes: [PressureRule: UInt8] = Dictionary(

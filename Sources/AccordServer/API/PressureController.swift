@@ -315,27 +315,25 @@ struct PressureController: RouteCollection {
     @Sendable static func askConsent(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .consents)
         let input = try ConsentAskInput.read(try request.jsonBody())
-        let (campaignID, accountID, note): (UUID?, UUID?, String?) = (input.campaignID, input.accountID, input.note)
         let row = try await request.db.writeTransaction { database in
             var report = ValidationReport()
-            let campaign = try await CampaignModel.find(campaignID!, on: database)
-            let account = try await AccountModel.find(accountID!, on: database)
-            if campaign == nil { report.add("campaignId", "no campaign with id \(campaignID!)") }
-            if account == nil { report.add("accountId", "no account with id \(accountID!)") }
+            let campaign = try await CampaignModel.find(input.campaignID, on: database)
+            let account = try await AccountModel.find(input.accountID, on: database)
+            if campaign == nil { report.add("campaignId", "no campaign with id \(input.campaignID)") }
+            if account == nil { report.add("accountId", "no account with id \(input.accountID)") }
             try report.throwIfInvalid()
-            let protection = try await PressureChecks.protectedAccounts([accountID!], campaign: campaignID!,
-                                                                        policy: try await PressurePolicyModel.policy(on: database).consent,
-                                                                        now: Date(), on: database)
-            guard protection.isProtected(accountID!) else {
+            let policy = try await PressurePolicyModel.policy(on: database).consent
+            let protection = try await PressureChecks.protectedAccounts([input.accountID], campaign: input.campaignID,
+                                                                        policy: policy, now: Date(), on: database)
+            guard protection.isProtected(input.accountID) else {
                 throw AccordError.conflict("\(account!.name) is not protected (no open opportunity, not a key account): "
                     + "no consent is needed.")
             }
-            guard let owner = protection.owners[accountID!] else {
+            guard let owner = protection.owners[input.accountID] else {
                 throw AccordError.conflict("\(account!.name) has no owner to ask.")
             }
-            return try await Consents.ask(campaign: campaign!, accountID: accountID!, owner: owner, note: note,
-                                          by: request.auditActor, policy: try await PressurePolicyModel.policy(on: database).consent,
-                                          requestID: request.id, at: Date(), on: database)
+            return try await Consents.ask(campaign: campaign!, accountID: input.accountID, owner: owner, note: input.note,
+                                          by: request.auditActor, policy: policy, requestID: request.id, at: Date(), on: database)
         }
         return try await consentDTOs([row], on: request.db)[0].encodeResponse(status: .created, for: request)
     }

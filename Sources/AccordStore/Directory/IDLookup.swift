@@ -45,8 +45,14 @@ enum IDLookup {
 
     /// The row's `id`: SQLite keeps UUIDs as text, read here without Foundation's `sscanf`.
     static func id(_ row: any SQLRow, sqlite: Bool) throws -> UUID {
-        guard sqlite else { return try row.decode(column: "id", as: UUID.self) }
-        let text = try row.decode(column: "id", as: String.self)
+        guard let id = try uuid(row, "id", sqlite: sqlite) else { throw StoreError.corrupt("a row without an id") }
+        return id
+    }
+
+    /// A UUID column that may be null, read the same way.
+    static func uuid(_ row: any SQLRow, _ column: String, sqlite: Bool) throws -> UUID? {
+        guard sqlite else { return try row.decode(column: column, as: UUID?.self) }
+        guard let text = try row.decode(column: column, as: String?.self) else { return nil }
         guard let id = Hex.uuid(text) else { throw StoreError.corrupt("'\(text)' is not a UUID") }
         return id
     }

@@ -1,6 +1,5 @@
 import AccordCore
 import FluentKit
-import FluentSQLiteDriver
 import Foundation
 import SQLKit
 
@@ -128,7 +127,7 @@ public enum PressureChecks {
                 reserved[person] = zip(reserved[person] ?? Array(repeating: 0, count: added.count), added).map { $0 + $1 }
             }
             if policy.accountCap?.counts(Side(rawValue: reservation.side) ?? .marketing) == true {
-                for (account, weight) in unpackWeights(reservation.accountLoads) { accountLoads[account, default: 0] += weight }
+                for (account, weight) in PressureAudience.unpackWeights(reservation.accountLoads) { accountLoads[account, default: 0] += weight }
             }
         }
 
@@ -201,7 +200,7 @@ public enum PressureChecks {
         reservation.blockedByRule = String(decoding: try StoredJSON.encoder.encode(byRule), as: UTF8.self)
         reservation.persons = Data(PressureAudience.pack(allowed))
         reservation.blocked = Data(PressureAudience.packBlocked(blocked))
-        reservation.accountLoads = Data(packWeights(addedToAccounts))
+        reservation.accountLoads = Data(PressureAudience.packWeights(addedToAccounts))
         try await reservation.create(on: database)
         var asked = 0
         for account in askAccounts.sorted() {
@@ -237,7 +236,7 @@ public enum PressureChecks {
         var byEmail: [String: Known] = [:]
         func known(_ row: any SQLRow) throws -> Known {
             Known(id: try IDLookup.id(row, sqlite: sqlite), email: try row.decode(column: "email", as: String.self),
-                  accountID: try uuid(row, "account_id", sqlite: sqlite), optedOut: try row.decode(column: "opted_out", as: Bool.self))
+                  accountID: try IDLookup.uuid(row, "account_id", sqlite: sqlite), optedOut: try row.decode(column: "opted_out", as: Bool.self))
         }
         let columns = ["id", "email", "account_id", "opted_out"]
         var scan = false
@@ -245,45 +244,14 @@ public enum PressureChecks {
             .from(PersonModel.schema).first()?.decode(column: "n", as: Int.self) {
             scan = total <= targets.count * 4
         }
-        if scan, database is any SQLiteDatabase {
-            // SQLite's own rows on its thread: SQLKit's rows cost an event-loop task and a generic decoder each.
+        if scan {
             let wantedIDs = Set(ids), wantedEmails = Set(emails)
-            let found = RowSink<(byID: [UUID: Known], byEmail: [String: Known])>(([:], [:]))
-            _ = try await SQLiteRows.each(database, "SELECT id, email, account_id, opted_out FROM persons") { row in
-                guard case let .text(email)? = row.column("email") else { return }
-                let byItsEmail = wantedEmails.contains(email)
-                guard byItsEmail || !wantedIDs.isEmpty, case let .text(idText)? = row.column("id"),
-                      let id = Hex.uuid(idText) else { return }
-                let byItsID = wantedIDs.contains(id)
-                guard byItsID || byItsEmail else { return }
-                var account: UUID?
-                if case let .text(text)? = row.column("account_id") { account = Hex.uuid(text) }
-                var optedOut = false
-                if case let .integer(flag)? = row.column("opted_out") { optedOut = flag != 0 }
-                let person = Known(id: id, email: email, accountID: account, optedOut: optedOut)
-                if byItsID { found.value.byID[id] = person }
-                if byItsEmail { found.value.byEmail[email] = person }
-            }
-            return found.value
-        }
-        if scan, let rows = try await PostgresRows.persons(database) {
-            // PostgresNIO's typed rows: SQLKit's generic row decoder was most of reading 60,000 persons.
-            let wantedIDs = Set(ids), wantedEmails = Set(emails)
-            for row in rows {
+            for row in try await PersonRows.all(database) {
                 let byItsID = wantedIDs.contains(row.id), byItsEmail = wantedEmails.contains(row.email)
                 guard byItsID || byItsEmail else { continue }
                 let person = Known(id: row.id, email: row.email, accountID: row.accountID, optedOut: row.optedOut)
                 if byItsID { byID[row.id] = person }
                 if byItsEmail { byEmail[row.email] = person }
-            }
-            return (byID, byEmail)
-        }
-        if scan {
-            let wantedIDs = Set(ids), wantedEmails = Set(emails)
-            for row in try await sql.select().columns(columns).from(PersonModel.schema).all() {
-                let person = try known(row)
-                if wantedIDs.contains(person.id) { byID[person.id] = person }
-                if wantedEmails.contains(person.email) { byEmail[person.email] = person }
             }
             return (byID, byEmail)
         }
@@ -305,13 +273,6 @@ public enum PressureChecks {
             byEmail[known.email] = known
         }
         return (byID, byEmail)
-    }
-
-    static func uuid(_ row: any SQLRow, _ column: String, sqlite: Bool) throws -> UUID? {
-        guard sqlite else { return try row.decode(column: column, as: UUID?.self) }
-        guard let text = try row.decode(column: column, as: String?.self) else { return nil }
-        guard let id = Hex.uuid(text) else { throw StoreError.corrupt("'\(text)' is not a UUID") }
-        return id
     }
 
     /// The normalized addresses, among those named and those of the persons named by id, the suppression list blocks.
@@ -362,21 +323,21 @@ public enum PressureChecks {
                 let id = try IDLookup.id(row, sqlite: sqlite)
                 guard accounts.contains(id) else { continue }
                 protected.insert(id)
-                owners[id] = try uuid(row, "owner_id", sqlite: sqlite)
+                owners[id] = try IDLookup.uuid(row, "owner_id", sqlite: sqlite)
             }
             var open = sql.select().columns("account_id", "owner_id").from(OpportunityModel.schema)
                 .where("status", .equal, OpportunityStatus.open.rawValue)
             if !everything { open = open.where(SQLIdentifier("account_id"), .in, chunk) }
             for row in try await open.all() {
-                guard let account = try uuid(row, "account_id", sqlite: sqlite), accounts.contains(account) else { continue }
+                guard let account = try IDLookup.uuid(row, "account_id", sqlite: sqlite), accounts.contains(account) else { continue }
                 protected.insert(account)
-                if let owner = try uuid(row, "owner_id", sqlite: sqlite) { openOwners[account] = owner }
+                if let owner = try IDLookup.uuid(row, "owner_id", sqlite: sqlite) { openOwners[account] = owner }
             }
             let unowned = Array(protected.filter { owners[$0] == nil })
             for first in stride(from: 0, to: unowned.count, by: 1_000) {
                 for row in try await sql.select().columns("id", "owner_id").from(AccountModel.schema)
                     .where(SQLIdentifier("id"), .in, Array(unowned[first..<min(first + 1_000, unowned.count)])).all() {
-                    owners[try IDLookup.id(row, sqlite: sqlite)] = try uuid(row, "owner_id", sqlite: sqlite)
+                    owners[try IDLookup.id(row, sqlite: sqlite)] = try IDLookup.uuid(row, "owner_id", sqlite: sqlite)
                 }
             }
             var rows = ConsentRequestModel.query(on: database).filter(\.$campaign.$id == campaign)
@@ -393,24 +354,5 @@ public enum PressureChecks {
             if ConsentRules.needsRequest(consents[account]) { protection.ask.insert(account) }
         }
         return protection
-    }
-
-    // MARK: Weights per account, compactly
-
-    static func packWeights(_ weights: [UUID: Double]) -> [UInt8] {
-        var bytes = PressureAudience.pack(weights.keys.sorted())
-        for key in weights.keys.sorted() { withUnsafeBytes(of: weights[key]!.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-        return bytes
-    }
-
-    static func unpackWeights(_ data: Data) -> [(UUID, Double)] {
-        let bytes = Array(data)
-        let count = bytes.count / 24
-        let ids = PressureAudience.unpack(bytes[0..<count * 16])
-        return ids.enumerated().map { index, id in
-            var bits: UInt64 = 0
-            for offset in 0..<8 { bits |= UInt64(bytes[count * 16 + index * 8 + offset]) << (8 * UInt64(offset)) }
-            return (id, Double(bitPattern: UInt64(littleEndian: bits)))
-        }
     }
 }

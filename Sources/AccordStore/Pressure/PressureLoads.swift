@@ -6,6 +6,16 @@ import SQLKit
 /// What the pressure check needs from the touchpoints, aggregated in SQL: for each person, the weighted messages
 /// in each person cap's window (Core's `PressurePolicy.loads` is the reference) and their last sales meeting.
 public enum PressureLoads {
+    /// A row's weight by its channel: `CASE channel WHEN 'field_sales' THEN 2 … ELSE 1 END`.
+    static func weight(_ policy: PressurePolicy, channel column: SQLQueryString) -> SQLQueryString {
+        guard !policy.channelWeights.isEmpty else { return "1" }
+        var weight: SQLQueryString = "CASE \(column)"
+        for (channel, value) in policy.channelWeights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            weight = weight + " WHEN \(bind: channel.rawValue) THEN \(bind: value)"
+        }
+        return weight + " ELSE 1 END"
+    }
+
     /// From this many persons (or accounts) on, a check reads the whole window instead of looking them up.
     static let scanThreshold = 5_000
 
@@ -21,15 +31,7 @@ public enum PressureLoads {
         guard !ids.isEmpty else { return [:] }
         let sql = try Catalog.sqlDatabase(database)
         let messageKinds = PressureMessage.kinds.map(\.rawValue).sorted()
-        // weight of a row: CASE channel WHEN 'field_sales' THEN 2 … ELSE 1 END
-        var weight: SQLQueryString = "1"
-        if !policy.channelWeights.isEmpty {
-            weight = "CASE \(ident: "channel")"
-            for (channel, value) in policy.channelWeights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                weight = weight + " WHEN \(bind: channel.rawValue) THEN \(bind: value)"
-            }
-            weight = weight + " ELSE 1 END"
-        }
+        let weight = weight(policy, channel: "\(ident: "channel")")
         var columns: SQLQueryString = ""
         for (index, cap) in policy.personCaps.enumerated() {
             let start = now.addingTimeInterval(-Double(cap.windowDays) * 86_400)
@@ -79,14 +81,7 @@ extension PressureLoads {
         let sql = try Catalog.sqlDatabase(database)
         let sqlite = sql.dialect.name == "sqlite"
         let start = now.addingTimeInterval(-Double(cap.windowDays) * 86_400)
-        var weight: SQLQueryString = "1"
-        if !policy.channelWeights.isEmpty {
-            weight = "CASE \(ident: "t").\(ident: "channel")"
-            for (channel, value) in policy.channelWeights.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                weight = weight + " WHEN \(bind: channel.rawValue) THEN \(bind: value)"
-            }
-            weight = weight + " ELSE 1 END"
-        }
+        let weight = weight(policy, channel: "\(ident: "t").\(ident: "channel")")
         let side: SQLQueryString = cap.side.map { " AND \(ident: "t").\(ident: "side") = \(bind: $0.rawValue)" } ?? ""
         var result: [UUID: Double] = [:]
         let wanted = scan ?? (ids.count >= scanThreshold / 5) ? Set(ids) : nil

@@ -13,7 +13,7 @@ public enum PressureReport {
         for row in try await sql.select().columns("person_id", "occurred_at").from(TouchpointModel.schema)
             .where(SQLIdentifier("kind"), .in, PressureMessage.kinds.map(\.rawValue).sorted())
             .where("occurred_at", .greaterThanOrEqual, from).where("occurred_at", .lessThan, to).all() {
-            guard let person = try PressureChecks.uuid(row, "person_id", sqlite: sqlite) else { continue }
+            guard let person = try IDLookup.uuid(row, "person_id", sqlite: sqlite) else { continue }
             sent.append((person, try row.decode(column: "occurred_at", as: Date.self)))
         }
         let reservations = try await PressureReservationModel.query(on: database)

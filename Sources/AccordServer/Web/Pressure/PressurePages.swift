@@ -146,28 +146,11 @@ struct PressurePages: RouteCollection {
             list: "", result: nil, problem: nil))
     }
 
-    /// The people of an uploaded list: one per line, an id or an address in the first cell that is one (a CSV's other
-    /// columns and its header line are passed over); lines with neither are returned as unreadable.
-    static func people(in text: String) -> (targets: [(text: String, target: PressureTarget)], unreadable: [String]) {
-        var targets: [(text: String, target: PressureTarget)] = []
-        var unreadable: [String] = []
-        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let cells = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" })
-                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
-            if let found = cells.lazy.compactMap({ cell in PressureTarget(cell).map { (cell, $0) } }).first {
-                targets.append((text: found.0, target: found.1))
-            } else if index > 0 || cells.allSatisfy({ $0.contains("@") }) {
-                unreadable.append(String(line.prefix(80)))
-            }
-        }
-        return (targets, unreadable)
-    }
-
     @Sendable static func checkAudience(_ request: Request) async throws -> Response {
         let form = try request.content.decode(AudienceForm.self)
         var text = form.list ?? ""
         if let file = form.file, file.data.readableBytes > 0 { text = String(decoding: Data(buffer: file.data), as: UTF8.self) }
-        let (targets, unreadable) = people(in: text)
+        let (targets, unreadable) = PressureAudience.readList(text)
         var page = AudiencePage(shell: Shell(title: "Audience check", request: request),
                                 campaigns: try await campaignChoices(request, selected: form.campaignId),
                                 list: form.file == nil ? String(text.prefix(20_000)) : "", result: nil, problem: nil)
