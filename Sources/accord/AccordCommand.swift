@@ -14,6 +14,7 @@ struct AccordCommand: AsyncParsableCommand {
         version: AccordApplication.version,
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self,
                       TokenCommand.self, SLACommand.self, ScoreCommand.self, DefinitionCommand.self,
-                      AttributeCommand.self, ImportCommand.self, ExportCommand.self, PrivacyCommand.self]
+                      AttributeCommand.self, ImportCommand.self, ExportCommand.self, PrivacyCommand.self,
+                      ScorecardCommand.self]
     )
 }

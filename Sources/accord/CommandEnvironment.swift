@@ -17,8 +17,8 @@ enum CommandEnvironment {
     }
 
     /// Opens the configured database (migrated), runs `body`, and closes it whatever happens.
-    static func withStore(_ body: (Store) async throws -> Void) async throws {
-        let configuration = try configuration()
+    static func withStore(_ configured: AccordConfiguration? = nil, _ body: (Store) async throws -> Void) async throws {
+        let configuration = try configured ?? configuration()
         let store = try await Store.open(configuration.database, logger: logger(configuration))
         do {
             try await store.migrate()

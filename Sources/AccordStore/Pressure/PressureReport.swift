@@ -6,6 +6,31 @@ import SQLKit
 /// Reads what contact pressure's figures need: the messages sent in a period, the checks made (with the persons
 /// they blocked) and the consent requests. Computed in Swift from the rows, so both databases agree.
 public enum PressureReport {
+    /// The persons a reservation blocked, by rule.
+    static func blockedByRule(_ reservation: PressureReservationModel) -> [PressureRule: Int] {
+        let counts = (try? JSONValue.parse(reservation.blockedByRule.utf8)).flatMap { value -> [String: JSONValue]? in
+            if case let .object(fields) = value { return fields } else { return nil }
+        } ?? [:]
+        var rules: [PressureRule: Int] = [:]
+        for (key, value) in counts {
+            guard let rule = PressureRule(rawValue: key), case let .integer(count) = value else { continue }
+            rules[rule, default: 0] += Int(count)
+        }
+        return rules
+    }
+
+    /// Messages the pressure rules (caps and quiet periods, not opt-outs or unknown persons) prevented per campaign:
+    /// the blocked persons of the checks confirmed in `[from, to)`.
+    public static func prevented(from: Date, to: Date, on database: any Database) async throws -> [UUID: Int] {
+        var prevented: [UUID: Int] = [:]
+        for reservation in try await PressureReservationModel.query(on: database)
+            .filter(\.$confirmedAt >= from).filter(\.$confirmedAt < to).all() {
+            prevented[reservation.$campaign.id, default: 0] += blockedByRule(reservation)
+                .filter { PressureFigures.pressureRules.contains($0.key) }.values.reduce(0, +)
+        }
+        return prevented
+    }
+
     public static func figures(from: Date, to: Date, timeZone: TimeZone, on database: any Database) async throws -> PressureFigures {
         let sql = try Catalog.sqlDatabase(database)
         let sqlite = sql.dialect.name == "sqlite"
@@ -30,13 +55,7 @@ public enum PressureReport {
             if let confirmedAt = reservation.confirmedAt {
                 entry.confirmed += 1
                 entry.allowed += reservation.allowedCount
-                let counts = (try? JSONValue.parse(reservation.blockedByRule.utf8)).flatMap { value -> [String: JSONValue]? in
-                    if case let .object(fields) = value { return fields } else { return nil }
-                } ?? [:]
-                for (key, value) in counts {
-                    guard let rule = PressureRule(rawValue: key), case let .integer(count) = value else { continue }
-                    entry.prevented[rule, default: 0] += Int(count)
-                }
+                entry.prevented.merge(blockedByRule(reservation), uniquingKeysWith: +)
                 for (person, rule) in PressureAudience.unpackBlocked(reservation.blocked)
                 where PressureFigures.pressureRules.contains(rule) {
                     prevented.append((person, confirmedAt))
