@@ -66,8 +66,7 @@ enum AttributionOutput {
     static func csv(_ result: Attribution) -> String {
         var text = "channel,conversions,value\n"
         for row in result.sortedRows {
-            let channel = row.channel.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + row.channel.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.channel
+            let channel = CSVFormat.field(row.channel)
             text += "\(channel),\(number(row.conversions)),\(row.value.map(number) ?? "")\n"
         }
         return text

@@ -41,8 +41,7 @@ struct ScorecardCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try CommandEnvironment.configuration()
         let zone = configuration.timeZone
-        // A day means noon of that day in the time zone (inside the period whatever the zone).
-        let moment = at.flatMap(CalendarDate.parse).map { $0.addingTimeInterval(12 * 3_600 - Double(zone.secondsFromGMT(for: $0))) }
+        let moment = at.flatMap(CalendarDate.parse).map { ScorecardPeriod.noon(of: $0, timeZone: zone) }
         try await CommandEnvironment.withStore(configuration) { store in
             let card = try await ScorecardData.load(.init(
                 kind: ScorecardPeriodKind(rawValue: period)!, at: moment ?? Date(), dimension: by.flatMap(ScorecardDimension.init),

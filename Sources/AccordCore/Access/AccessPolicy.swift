@@ -13,6 +13,7 @@
 ///   withdraws; sales managers (their team's) and marketing managers decide appeals.
 /// - Marketing checks audiences against the contact-pressure policy (and reads its figures, as do managers); an
 ///   account's owner (or their sales manager) flags it a key account and answers consent requests for it.
+/// - Everyone reads the shared scorecard; a rep's is made of their own leads.
 /// - Only admins manage users, tokens and configuration (teams, calendars, SLA policies, routing, targets);
 ///   everyone signed in may read the configuration, since it explains their queue.
 public enum AccessPolicy {
@@ -82,6 +83,10 @@ public enum AccessPolicy {
             return .allowed(.all)
         case (_, .settings, _):
             return .forbidden("Only admins change teams, calendars, SLA policies, routing rules and targets.")
+        case (_, .scorecard, .read):
+            return .allowed(principal.role == .rep ? own : .all)
+        case (_, .scorecard, _):
+            return .forbidden("The scorecard is read-only.")
         case (.rep, .analytics, _):
             return .forbidden("Lead-quality analytics and data reports are for marketing and managers.")
         case (_, .analytics, .read):

@@ -51,6 +51,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case pressure
     /// Consent requests for protected accounts (marketing asks, the account's owner or their manager answers).
     case consents
+    /// The shared scorecard (everyone reads it; a rep's is made of their own leads).
+    case scorecard
 }
 
 /// What a request wants to do.

@@ -22,6 +22,8 @@ public enum WebhookEvent: String, Vocabulary {
     case consentRequested = "consent.requested"
     /// The owner granted or denied consent, or the due time passed (`data.consent.onSilence`).
     case consentAnswered = "consent.answered"
+    /// The weekly digest went out: last week's company figures (`data.week`, `data.figures`).
+    case scorecardDigest = "scorecard.digest"
 }
 
 /// Standard Webhooks delivery rules as DESIGN.md fixes them: retries after 5 s, 5 min, 30 min, 2 h, 5 h and

@@ -371,18 +371,12 @@ public struct Scorecard: Sendable, Hashable {
                     return scaled == scaled.rounded() ? String(Int64(scaled)) : String(format: "%.4f", scaled)
                 }
                 let change = value.flatMap { value in before.map { value - $0 } }
-                text += [period.label, previous.label, Self.csvField(row.key), Self.csvField(row.label), figure.rawValue,
+                text += [period.label, previous.label, CSVFormat.field(row.key), CSVFormat.field(row.label), figure.rawValue,
                          figure.side.rawValue, figure.unit.rawValue, number(value), number(before), number(change),
                          figure.unit == .money ? currency : ""].joined(separator: ",") + "\n"
             }
         }
         return text
-    }
-
-    /// A field quoted when it holds a comma, quote or line break.
-    public static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     /// The scorecard as a plain-text table for the terminal: the company's figures against the previous period,

@@ -44,6 +44,12 @@ public struct ScorecardPeriod: Sendable, Hashable {
         }
     }
 
+    /// Noon of a day (as `CalendarDate.parse` reads it: UTC midnight) in the time zone: inside that local day
+    /// whatever the zone, so `--at 2026-11-23` picks the period holding the 23rd there.
+    public static func noon(of day: Date, timeZone: TimeZone) -> Date {
+        day.addingTimeInterval(12 * 3_600 - Double(timeZone.secondsFromGMT(for: day)))
+    }
+
     /// The period just before this one.
     public func previous(timeZone: TimeZone) -> ScorecardPeriod {
         Self.containing(start.addingTimeInterval(-1), kind: kind, timeZone: timeZone)

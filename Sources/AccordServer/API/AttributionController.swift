@@ -183,10 +183,7 @@ struct AttributionController: RouteCollection {
 
 /// CSV answers: RFC 4180 fields and a download response.
 enum CSVText {
-    static func field(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    static func field(_ text: String) -> String { CSVFormat.field(text) }
 
     static func response(_ text: String, filename: String) -> Response {
         let response = Response(status: .ok, body: .init(string: text))

@@ -76,6 +76,7 @@ public enum AccordApplication {
         try routes.register(collection: AssetsController(maxBytes: configuration.assetMaxBytes))
         try routes.register(collection: TurnaroundController())
         try routes.register(collection: PressureController())
+        try routes.register(collection: ScorecardController())
         try routes.register(collection: PressurePages())
         try routes.register(collection: PrivacyController())
         try routes.register(collection: ResourceController<FormsResource>())

@@ -13,12 +13,14 @@ public enum AccordJobs {
          Disputes.jobKind: { job, database in try await Disputes.run(job, on: database) },
          Requests.jobKind: { job, database in try await Requests.run(job, on: database) },
          Proofing.jobKind: { job, database in try await Proofing.run(job, on: database) },
-         Consents.jobKind: { job, database in try await Consents.run(job, on: database) }]
+         Consents.jobKind: { job, database in try await Consents.run(job, on: database) },
+         DigestJob.jobKind: { job, database in try await DigestJob.run(job, on: database) }]
     }
 
     /// Enqueues the recurring jobs' next runs (the unique keys keep one per slot, however many instances start).
     public static func scheduleRecurring(_ app: Application) async throws {
         try await LiveScoring.scheduleDecay(after: Date(), on: app.db)
+        try await DigestJob.schedule(after: Date(), timeZone: app.accordConfiguration?.timeZone ?? .gmt, on: app.db)
     }
 
     /// Jobs whose slow part (HTTP) runs outside the transaction.

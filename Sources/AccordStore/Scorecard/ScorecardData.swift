@@ -269,8 +269,8 @@ public enum ScorecardData {
 
         let heatmap = try await heatmap(sql, sqlite: sqlite, period: period, timeZone: options.timeZone, owners: owners,
                                         now: now)
-        let risk = try await revenueAtRisk(sql, end: period.end, owners: owners, now: now)
-        let previousRisk = try await revenueAtRisk(sql, end: buckets.periods[previous].end, owners: owners, now: now)
+        let risk = try await revenueAtRisk(sql, end: min(period.end, now), owners: owners, now: now)
+        let previousRisk = try await revenueAtRisk(sql, end: min(buckets.periods[previous].end, now), owners: owners, now: now)
         let currency = try await currency(sql)
 
         let groups: [ScorecardRow] = options.dimension == nil ? [] : Set(facts.keys.map(\.key)).map { rowKey in

@@ -30,7 +30,7 @@ struct Shell: Encodable {
         let sales = [UserRole.rep, .salesManager, .admin].contains(principal.role)
         let managesTeam = [UserRole.salesManager, .admin].contains(principal.role)
         let pages: [(String, String, Resource)] = [
-            ("Home", "/", .leads)] + (sales ? [("Queue", "/queue", .leads)] : [])
+            ("Home", "/", .leads), ("Scorecard", "/scorecard", .scorecard)] + (sales ? [("Queue", "/queue", .leads)] : [])
             + (managesTeam ? [("Team queues", "/queue/team", .leads)] : []) + [("Accounts", "/accounts", .accounts), ("Persons", "/persons", .persons),
             ("Campaigns", "/campaigns", .campaigns), ("Requests", "/requests", .requests), ("Collateral", "/assets", .assets), ("Lead quality", "/quality", .analytics),
             ("Attribution", "/attribution", .analytics), ("Turnaround", "/turnaround", .analytics),
