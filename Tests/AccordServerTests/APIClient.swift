@@ -10,6 +10,8 @@ struct APIResponse: Sendable {
     var status: HTTPStatus
     var json: JSONValue
     var headers: HTTPHeaders
+    /// The body as text (CSV answers).
+    var text = ""
 
     subscript(_ key: String) -> JSONValue? {
         if case let .object(fields) = json { return fields[key] }
@@ -51,7 +53,8 @@ extension Application {
         let response = try await testing().performTest(request: request)
         let data = Data(buffer: response.body)
         let json = data.isEmpty ? JSONValue.null : (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
-        return APIResponse(status: response.status, json: json, headers: response.headers)
+        return APIResponse(status: response.status, json: json, headers: response.headers,
+                           text: String(decoding: data, as: UTF8.self))
     }
 
     /// Creates a record and returns its id, failing the test when that does not work.

@@ -24,6 +24,8 @@ import Testing
 
     @Test("bad arguments exit 2 with a message on standard error and nothing on standard output", arguments: [
         ["serve", "--port", "99999"], ["serve", "--port", "eighty"], ["no-such-command"], ["migrate", "--bogus"],
+        ["scorecard", "--period", "year"], ["scorecard", "--period", "week", "--by", "region"],
+        ["scorecard", "--period", "week", "--at", "soon"], ["scorecard", "--period", "week", "--json", "--csv"],
     ])
     func badArguments(arguments: [String]) throws {
         let result = try Accord.run(arguments)
