@@ -6,7 +6,8 @@ import SQLKit
 /// The shared scorecard from the database. Every count is aggregated in SQL, grouped by period and row in one
 /// statement per kind of record (the periods are a `CASE` over their bounds, computed in the time zone by Core);
 /// percentiles are nearest rank computed in SQL by the same window-function statement on SQLite and PostgreSQL
-/// (the row at rank ⌈p·n/100⌉), so both databases give the same numbers.
+/// (the row at rank ⌈p·n/100⌉), so both databases give the same numbers. Groupings are positional (`GROUP BY 1, 2`):
+/// PostgreSQL does not see a `CASE` with bound parameters in the select list and the same one re-bound as equal.
 public enum ScorecardData {
     public struct Options: Sendable {
         public var kind: ScorecardPeriodKind
@@ -107,7 +108,7 @@ public enum ScorecardData {
                    SUM(CASE WHEN l.stage = 'won' THEN 1 ELSE 0 END) AS reached_won
             FROM leads l \(joins)
             WHERE \(buckets.range("l.qualified_at"))\(owners)
-            GROUP BY \(buckets.index("l.qualified_at")), \(key)
+            GROUP BY 1, 2
             """).all() {
             let cell = try remember(row)
             var entry = facts[cell] ?? ScorecardFacts()
@@ -324,7 +325,7 @@ public enum ScorecardData {
                    SUM(CASE WHEN l.sla_met = \(bind: true) THEN 1 ELSE 0 END) AS met
             FROM leads l JOIN users u ON u.id = l.owner_id
             WHERE l.qualified_at >= \(bind: period.start) AND l.qualified_at < \(bind: period.end)\(owners)
-            GROUP BY l.owner_id, \(weekday)
+            GROUP BY 1, 3
             """).all() {
             guard let owner = try IDLookup.uuid(row, "owner", sqlite: sqlite) else { continue }
             let day = try LeadQualityQuery.number(row, "d")
@@ -350,7 +351,7 @@ public enum ScorecardData {
             FROM leads l
             WHERE l.qualified_at >= \(bind: start) AND l.qualified_at < \(bind: end)
               AND (l.sla_met IS NOT NULL OR l.sla_due_at <= \(bind: now))\(owners)
-            GROUP BY CASE WHEN l.sla_met = \(bind: true) THEN 1 ELSE 0 END
+            GROUP BY 1
             """).all() {
             if try LeadQualityQuery.number(row, "on_time") == 1 {
                 risk.onTimeLeads = try LeadQualityQuery.number(row, "n")
