@@ -389,12 +389,86 @@ def test_marketer_checks_an_audience(driver, base):
     assert "unknown_person" in rules and "not a person Accord knows" in rules, rules
 
 
+def scorecard_acceptance(driver, base, day):
+    driver.get(f"{base}/scorecard?period=quarter&at={day}&by=rep")
+    return driver.find_element(By.CSS_SELECTOR, "#figure-acceptanceRate td.value").text
+
+
+def test_rep_rejects_from_the_queue_and_marketing_sees_it(driver, base):
+    # The marketer notes the quarter's acceptance rate; a rep rejects a waiting lead from the queue with a reason;
+    # the marketer sees the reason in lead quality and the acceptance rate move on the scorecard.
+    import datetime
+    Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+    today = datetime.date.today()
+    days = sorted({today.isoformat(), (today - datetime.timedelta(days=2)).isoformat()})  # fresh leads are < 31 h old
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    before = {day: scorecard_acceptance(driver, base, day) for day in days}
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Scorecard ")
+    for chart in ("funnel", "volume", "compliance", "by-group", "heatmap"):
+        svg = driver.find_element(By.ID, chart)
+        assert svg.find_element(By.TAG_NAME, "title").get_attribute("textContent"), chart
+        assert svg.find_element(By.TAG_NAME, "desc").get_attribute("textContent"), chart
+    assert "breached the SLA" in driver.find_element(By.ID, "risk-inputs").text
+    driver.save_screenshot(os.path.join(os.environ.get("BROWSER_ARTIFACTS", tempfile.gettempdir()), "scorecard.png"))
+    for number in range(8, 0, -1):
+        sign_in_fresh(driver, base, f"rep{number}@accord.example")
+        driver.get(base + "/queue")
+        if waiting_cards(driver):
+            break
+    else:
+        raise AssertionError("no demo rep has a lead waiting")
+    card = waiting_cards(driver)[0].find_element(By.XPATH, "./ancestor::li")
+    lead_id = card.get_attribute("data-lead")
+    Select(card.find_element(By.CSS_SELECTOR, "select[name=reason]")).select_by_value("no_authority")
+    click_and_wait(driver, card.find_element(By.CSS_SELECTOR, "button[name=reject]"))
+    assert "Rejected" in driver.find_element(By.CSS_SELECTOR, "p[role=status]").text
+    assert not driver.find_elements(By.CSS_SELECTOR, f"[id='lead-{lead_id}'] form[action$='/accept']"), "answered"
+    # The rep's own scorecard is theirs alone.
+    driver.get(base + "/scorecard")
+    assert "These are your own leads." in driver.find_element(By.TAG_NAME, "main").text
+    sign_in_fresh(driver, base, "marketer1@accord.example")
+    driver.get(base + "/quality?by=rep")
+    assert "No authority to buy" in driver.find_element(By.CSS_SELECTOR, "svg#reasons").get_attribute("textContent")
+    after = {day: scorecard_acceptance(driver, base, day) for day in days}
+    assert any(before[day] != after[day] for day in days), (before, after)
+
+
+def test_managers_approve_a_lead_definition(driver, base):
+    # The marketing manager drafts a new version and proposes it; the sales manager approves, then the marketing
+    # manager: it becomes the active definition.
+    sign_in_fresh(driver, base, "marketingmanager1@accord.example")
+    driver.get(base + "/definitions")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/definitions'] button[type=submit]"))
+    if not driver.find_element(By.TAG_NAME, "h1").text.startswith("Version"):
+        driver.get(base + "/definitions")
+        links = driver.find_elements(By.CSS_SELECTOR, "table a[href^='/definitions/']")
+        click_and_wait(driver, max(links, key=lambda link: int(link.text)))
+    version_url = driver.current_url.split("?")[0].replace("/edit", "")
+    driver.get(version_url)
+    assert "draft" in driver.find_element(By.TAG_NAME, "main").text
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[text()='Propose for approval']"))
+    driver.get(version_url)
+    assert "State: proposed" in driver.find_element(By.TAG_NAME, "main").text
+    sign_in_fresh(driver, base, "salesmanager1@accord.example")
+    driver.get(version_url)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=action][value=approve]"))
+    driver.get(version_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "State: proposed" in text and "approved by" in text, text
+    sign_in_fresh(driver, base, "marketingmanager1@accord.example")
+    driver.get(version_url)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "button[name=action][value=approve]"))
+    driver.get(version_url)
+    assert "State: active" in driver.find_element(By.TAG_NAME, "main").text
+
+
 TESTS = [test_strangers_are_sent_to_sign_in, test_wrong_password_is_refused,
          test_rep_signs_in_sees_their_leads_and_is_refused_the_audit, test_sign_out_ends_the_session,
          test_manager_sees_the_audit_trail, test_rep_works_the_queue, test_manager_sees_team_queues,
          test_admin_edits_a_routing_rule, test_feedback_loop_on_the_lead_page, test_marketer_compares_attribution_models,
          test_marketer_imports_a_hubspot_export, test_request_declined_with_an_alternative_is_appealed,
-         test_reviewer_approves_an_asset, test_marketer_checks_an_audience]
+         test_reviewer_approves_an_asset, test_marketer_checks_an_audience,
+         test_rep_rejects_from_the_queue_and_marketing_sees_it, test_managers_approve_a_lead_definition]
 
 
 def main():
