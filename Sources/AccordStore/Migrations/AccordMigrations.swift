@@ -41,6 +41,7 @@ public enum AccordMigrations {
         M0036_CreateProofing(),
         M0037_CreatePressurePolicies(),
         M0038_CreateAccountProtection(),
+        M0039_AddScorecardIndexes(),
     ]
 
     /// The tables the migrations create, in creation order.

@@ -166,7 +166,8 @@ public enum ScorecardData {
         var totals = [ScorecardFacts](repeating: ScorecardFacts(), count: buckets.periods.count)
         for (cell, entry) in facts { totals[cell.bucket].addCounts(entry) }
 
-        // Percentiles: per row for the period and the one before, for the company over the whole series.
+        // Percentiles: for the period and the one before, per row and for the company (sorting the whole series for
+        // the trend cost more than everything else together; the trend carries the additive figures).
         func seconds(_ later: String, _ earlier: String) -> SQLQueryString {
             sqlite ? "CAST(\(unsafeRaw: later) - \(unsafeRaw: earlier) AS DOUBLE PRECISION)"
                 : "CAST(EXTRACT(EPOCH FROM (\(unsafeRaw: later) - \(unsafeRaw: earlier))) AS DOUBLE PRECISION)"
@@ -181,11 +182,11 @@ public enum ScorecardData {
              "o.status = 'won'", { facts, median, _ in facts.toWonSeconds = median }),
         ]
         for measure in measures {
-            for (grouped, last) in [(true, 2), (false, buckets.periods.count)] where !grouped || options.dimension != nil {
+            for grouped in [true, false] where !grouped || options.dimension != nil {
                 let rowKey: SQLQueryString = grouped ? key : "'total'"
                 for (cell, values) in try await percentiles(
                     sql, value: measure.value, bucket: buckets.index(measure.time), key: rowKey,
-                    from: "\(measure.from) WHERE \(measure.where) AND \(buckets.range(measure.time, last: last))\(owners)") {
+                    from: "\(measure.from) WHERE \(measure.where) AND \(buckets.range(measure.time, last: 2))\(owners)") {
                     if grouped {
                         measure.set(&facts[cell, default: ScorecardFacts()], values.median, values.p90)
                     } else {
