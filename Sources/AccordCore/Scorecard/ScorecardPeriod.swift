@@ -18,6 +18,13 @@ public struct ScorecardPeriod: Sendable, Hashable {
     /// `2026-W48`, `2026-11` or `2026-Q4`.
     public var label: String
 
+    public init(kind: ScorecardPeriodKind, start: Date, end: Date, label: String) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.label = label
+    }
+
     static func calendar(_ timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = timeZone
