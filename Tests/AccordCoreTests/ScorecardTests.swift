@@ -26,6 +26,7 @@ import Testing
         #expect(week.share(ofMonth: "2026-04", timeZone: .gmt) == 0)
         let month = ScorecardPeriod.containing(Self.time("2026-03-04T12:00:00Z"), kind: .month, timeZone: .gmt)
         #expect(abs(month.clipped(to: Self.time("2026-03-16T12:00:00Z")).share(ofMonth: "2026-03", timeZone: .gmt) - 15.5 / 31) < 1e-9)
+        #expect(CalendarDate.parse("+026-01-01") == nil && CalendarDate.parse("2026-01-01") != nil)
         #expect(ScorecardPeriod.noon(of: Self.time("2026-11-23T00:00:00Z"), timeZone: berlin) == Self.time("2026-11-23T11:00:00Z"))
     }
 

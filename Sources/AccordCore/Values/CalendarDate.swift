@@ -10,6 +10,10 @@ public enum CalendarDate {
 
     /// The start of the day in UTC, or nil when `text` is not a valid `YYYY-MM-DD`.
     public static func parse(_ text: String) -> Date? {
+        // digits and dashes only: Int("+026") would read a signed number
+        guard text.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }) else {
+            return nil
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),

@@ -32,8 +32,9 @@ struct ScorecardController: RouteCollection {
             parameters: [
                 .b(OpenAPI.Parameter(name: "period", context: .query(required: false),
                                      schema: APISchemas.choice(ScorecardPeriodKind.self), description: "Default week")),
-                .b(OpenAPI.Parameter(name: "at", context: .query(required: false), schema: .string(format: .date),
-                                     description: "A day inside the period (default today)")),
+                .b(OpenAPI.Parameter(name: "at", context: .query(required: false),
+                                     schema: .string(pattern: #"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#),
+                                     description: "A day (2026-11-23) inside the period (default, or empty: today)")),
                 .b(OpenAPI.Parameter(name: "by", context: .query(required: false),
                                      schema: APISchemas.choice(ScorecardDimension.self), description: "One row per team, rep, campaign or channel")),
                 .b(OpenAPI.Parameter(name: "format", context: .query(required: false), schema: .string(allowedValues: "json", "csv"),
