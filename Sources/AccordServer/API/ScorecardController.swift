@@ -146,11 +146,7 @@ struct ScorecardController: RouteCollection {
         var cells: [String]
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Choice = AttributionPage.Choice
 
     struct Page: Encodable {
         var shell: Shell
