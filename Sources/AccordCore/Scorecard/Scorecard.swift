@@ -302,7 +302,7 @@ public struct ScorecardHeatRow: Sendable, Hashable {
 
 /// The shared scorecard of one period: the company's row, one row per group, the trend, the heatmap and the
 /// revenue-at-risk estimate with its inputs.
-public struct Scorecard: Sendable, Hashable {
+public struct Scorecard: Sendable {
     public var period: ScorecardPeriod
     public var previous: ScorecardPeriod
     public var dimension: ScorecardDimension?
@@ -338,16 +338,6 @@ public struct Scorecard: Sendable, Hashable {
             return (entry.period, facts)
         }
         self.heatmap = heatmap
-    }
-
-    public static func == (lhs: Scorecard, rhs: Scorecard) -> Bool {
-        lhs.period == rhs.period && lhs.total == rhs.total && lhs.groups == rhs.groups
-            && lhs.trend.map(\.facts) == rhs.trend.map(\.facts) && lhs.heatmap == rhs.heatmap && lhs.risk == rhs.risk
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(period)
-        hasher.combine(total)
     }
 
     /// The figures of a row, in the catalog's order, that apply to it.

@@ -99,14 +99,10 @@ struct ScorecardController: RouteCollection {
         let format = request.query[String.self, at: "format"] ?? "json"
         if !["json", "csv"].contains(format) { report.add("format", "must be json or csv") }
         for name in request.url.queryParameterNames where !parameterNames.contains(name) {
-            problemsUnknown(name, into: &report)
+            report.add(name, "is not a parameter of the scorecard; parameters: at, by, format, period")
         }
         try report.throwIfInvalid()
         return Parameters(kind: kind, at: at, atText: atText, dimension: dimension, csv: format == "csv")
-    }
-
-    static func problemsUnknown(_ name: String, into report: inout ValidationReport) {
-        report.add(name, "is not a parameter of the scorecard; parameters: at, by, format, period")
     }
 
     static func load(_ request: Request, _ parameters: Parameters) async throws -> Scorecard {
