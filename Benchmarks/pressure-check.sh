@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The contact-pressure check of 100,000 persons (issue 15): the demo at SCALE (default 20: 60,000 persons at 10,000
 # accounts, a million touchpoints) plus unknown addresses up to 100,000, named by email, through the real server.
-# Reports the server's own time (its Server-Timing header: reading the body, the check, writing the answer) and
+# Reports the server's own time (its Server-Timing header: reading the body, the check, writing the answer; and for
+# one more dry run the header's phases) and
 # curl's total, median of five after one warm-up, for a dry run and for real checks (which reserve and ask owners),
 # next to GET /api/v1/leads?limit=50 (the baseline in the same run).
 #   Benchmarks/pressure-check.sh [SCALE]                SQLite
@@ -20,7 +21,7 @@ ms() { printf '%.0f' "$(echo "$1 * 1000" | bc -l)"; }
 timed() {  # body-file token → "server_ms total_s" of one check
   local total
   total=$(curl -s -o "$WORK/answer.json" -D "$WORK/headers" -w '%{time_total}' -H "Authorization: Bearer $2" \
-    -H 'Content-Type: application/json' --data-binary "@$1" "http://127.0.0.1:$PORT/api/v1/pressure/check")
+    -H 'Expect:' -H 'Content-Type: application/json' --data-binary "@$1" "http://127.0.0.1:$PORT/api/v1/pressure/check")
   local server; server=$(grep -i '^server-timing' "$WORK/headers" | sed 's/.*dur=\([0-9.]*\).*/\1/' | tr -d '\r')
   echo "$server $total"
 }
@@ -53,12 +54,14 @@ PY
     "http://127.0.0.1:$PORT/api/v1/leads?limit=50"; done | sort -n | sed -n 3p)
   timed "$WORK/dry.json" "$token" > /dev/null  # warm-up
   local dry; dry=$(median5 "$WORK/dry.json" "$token")
+  timed "$WORK/dry.json" "$token" > /dev/null
+  local phases; phases=$(grep -i '^server-timing' "$WORK/headers" | sed 's/^[^:]*: *//; s/;dur=/ /g' | tr -d '\r')
   local first; first=$(timed "$WORK/real.json" "$token")  # asks the owners of the protected accounts
   local asked; asked=$($2 "SELECT COUNT(*) FROM consent_requests")
   local real; real=$(median5 "$WORK/real.json" "$token")
   local allowed; allowed=$(python3 -c "import json; a = json.load(open('$WORK/answer.json')); print(a['allowed'], a['blocked'], json.dumps(a['blockedByRule']))")
   echo "$1, scale $SCALE: demo written in $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s; list page $(ms "$base") ms;" \
-    "dry run: server $(echo "$dry" | cut -d' ' -f1) ms, curl $(echo "$dry" | cut -d' ' -f2) ms;" \
+    "dry run: server $(echo "$dry" | cut -d' ' -f1) ms, curl $(echo "$dry" | cut -d' ' -f2) ms (one more, by phase in ms: $phases);" \
     "first real check (asks $asked owners): server $(echo "$first" | cut -d' ' -f1) ms;" \
     "real checks (reserving, with earlier reservations live): server $(echo "$real" | cut -d' ' -f1) ms, curl $(echo "$real" | cut -d' ' -f2) ms;" \
     "server ms / list page ms: $(printf '%.0f' "$(echo "$(echo "$real" | cut -d' ' -f1) / ($base * 1000)" | bc -l)")×;" \

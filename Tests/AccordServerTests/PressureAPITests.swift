@@ -55,6 +55,9 @@ import Vapor
             #expect(Self.rules(first) == ["allowed", "allowed", "opt_out", "opt_out", "unknown_person", "duplicate", "suppressed"],
                     "listing a domain opts its people out; an unknown address on the list is named suppressed")
             #expect(first["allowed"] == .integer(2) && first["blocked"] == .integer(5))
+            let timing = first.headers.first(name: "Server-Timing") ?? ""
+            #expect(timing.hasPrefix("parse;dur=") && timing.contains(", persons;dur=") && timing.contains(", reserve;dur=")
+                    && timing.contains(", check;dur="), "the check says where its time went, the total last: \(timing)")
             if case let .array(results)? = first.json["results"] { #expect(results[1]["person"] == .string("BEN@plain.example"), "as given") }
             let reservation = try #require(first.string("reservationId"))
             // the reservation counts: a second campaign checking at once finds no room left
@@ -110,6 +113,16 @@ import Vapor
             #expect(Array(rules.prefix(13)) == ["protected_account", "protected_account", "protected_account", "opt_out"]
                 + Array(repeating: "person_cap:marketing:1/7d", count: 8) + ["duplicate"], "\(rules.prefix(13))")
             #expect(Set(rules.dropFirst(13)) == ["unknown_person"] && rules.count == 5_013)
+            // the same for real, read inside the check's write transaction, and the next check finds k4..k11 held
+            let real = try await app.send(.POST, "/api/v1/pressure/check",
+                                          #"{"campaignId": "\#(cast.campaign)", "persons": [\#(persons.joined(separator: ","))]}"#,
+                                          token: cast.marketer.token)
+            #expect(Self.rules(real) == rules)
+            let persons2 = (0..<12).map { "\"k\($0)@big.example\"" } + (0..<5_000).map { "\"stranger\($0)@big.example\"" }
+            let again = try await app.send(.POST, "/api/v1/pressure/check",
+                                           #"{"campaignId": "\#(cast.campaign)", "persons": [\#(persons2.joined(separator: ","))], "dryRun": true}"#,
+                                           token: cast.marketer.token)
+            #expect(Array(Self.rules(again).prefix(12)) == Array(rules.prefix(12)) && again["blocked"] == .integer(5_012))
         }
     }
 

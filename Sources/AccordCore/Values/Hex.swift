@@ -41,23 +41,33 @@ extension Hex {
     /// The UUID a 36-character text spells (either case), or nil; without the C library's `sscanf`.
     public static func uuid(_ text: String) -> UUID? {
         var text = text
-        return text.withUTF8 { bytes -> UUID? in
-            guard bytes.count == 36 else { return nil }
-            var value = [UInt8](repeating: 0, count: 16)
-            var position = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    guard bytes[position] == UInt8(ascii: "-") else { return nil }
-                    position += 1
-                }
-                guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return nil }
-                value[index] = high << 4 | low
-                position += 2
-            }
-            return UUID(uuid: (value[0], value[1], value[2], value[3], value[4], value[5], value[6], value[7],
-                               value[8], value[9], value[10], value[11], value[12], value[13], value[14], value[15]))
-        }
+        return text.withUTF8 { uuid(utf8: $0) }
     }
+
+    /// The same from the text's bytes, into the UUID's own 16 bytes (no array on the heap, a table for the digits: a
+    /// pressure check reads 120,000 ids).
+    public static func uuid(utf8 bytes: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
+              bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-") else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var invalid: UInt8 = 0
+        nibbles.withUnsafeBufferPointer { table in
+            withUnsafeMutableBytes(of: &value) { out in
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                    let high = table[Int(bytes[position])], low = table[Int(bytes[position + 1])]
+                    invalid |= high | low
+                    out[index] = high << 4 | low
+                    position += 2
+                }
+            }
+        }
+        return invalid & 0xF0 == 0 ? UUID(uuid: value) : nil
+    }
+
+    /// Each byte's value as a hexadecimal digit (either case), 0xFF for any other byte.
+    static let nibbles: [UInt8] = (0..<256).map { byte in nibble(UInt8(byte)) ?? 0xFF }
 
     private static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {

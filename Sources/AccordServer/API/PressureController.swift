@@ -183,18 +183,20 @@ struct PressureController: RouteCollection {
 
     @Sendable static func check(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .pressure)
-        let started = ContinuousClock.now
+        var times = PhaseTimes()
         let input = try PressureCheckInput.read(try request.jsonBody())
+        times.mark("parse")
         let outcome = try await run(campaignID: input.campaignID, targets: input.persons.map(\.target), side: input.side,
                                     channel: input.channel, dryRun: input.dryRun, request: request)
+        times.merge(outcome.times)
         let body = PressureAudience.answer(reservationID: outcome.reservationID, expiresAt: outcome.expiresAt,
                                            texts: input.persons.map(\.text), decisions: outcome.decisions)
+        times.mark("answer")
         let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: body)))
         response.headers.contentType = .json
-        // The server's own time (reading the body, the check, writing the answer), for the sending tool's logs.
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
-        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "check;dur=%.1f", milliseconds))
+        // The server's own time by phase, then in all (reading the body, the check, writing the answer, named
+        // `check`), for the sending tool's logs.
+        response.headers.replaceOrAdd(name: "Server-Timing", value: times.header(total: "check"))
         return response
     }
 

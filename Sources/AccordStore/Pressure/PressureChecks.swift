@@ -19,6 +19,8 @@ public enum PressureChecks {
         public var decisions: [PressureDecision]
         /// Consent requests this check sent to account owners.
         public var consentsRequested: Int
+        /// Where the check's time went (reading the persons, their loads, deciding, reserving).
+        public var times: PhaseTimes
     }
 
     /// A person as the check knows them.
@@ -99,88 +101,97 @@ public enum PressureChecks {
 
     static func decide(campaign: CampaignModel, targets: [PressureTarget], side: Side, channel: Channel?, dryRun: Bool,
                        by actor: AuditActor, requestID: String?, now: Date, on database: any Database) async throws -> Outcome {
+        var times = PhaseTimes()
         let policy = try await PressurePolicyModel.policy(on: database)
         let channel = channel ?? AccordCore.Channel(rawValue: campaign.channel) ?? .email
         let sql = try Catalog.sqlDatabase(database)
 
         // Who they are.
-        let (byID, byEmail) = try await persons(targets, on: database)
-        var knownIDs: [UUID] = []
-        knownIDs.reserveCapacity(byID.count + byEmail.count)
-        var accountIDs = Set<UUID>()
-        for known in byID.values { knownIDs.append(known.id); if let account = known.accountID { accountIDs.insert(account) } }
-        for known in byEmail.values where byID[known.id] == nil {
-            knownIDs.append(known.id)
-            if let account = known.accountID { accountIDs.insert(account) }
-        }
-        let suppressed = try await suppressedEmails(targets, byID: byID, on: database)
+        let audience = try await audience(targets, times: &times, on: database)
+        let persons = audience.persons
+        // Each person's account by place among the accounts (-1: none).
+        var accounts = PlaceIndex<UUID>(capacity: min(persons.count, 1 << 16))
+        let accountOf = persons.map { known in known.accountID.map { accounts.place(of: $0).place } ?? -1 }
+        let accountIDs = Set(accounts.keys)
+        let suppressed = try await suppressedEmails(targets, audience: audience, on: database)
+        times.mark("accounts")
 
-        // What they already got, and what earlier checks hold for them.
-        let loads = try await PressureLoads.persons(knownIDs, policy: policy, now: now, on: database)
-        var accountLoads = try await PressureLoads.accounts(Array(accountIDs), policy: policy, now: now, on: database)
-        var reserved: [UUID: [Double]] = [:]
+        // What they already got, and what earlier checks hold for them (both by the person's place in `persons`).
+        let loads = try await PressureLoads.persons(persons.map(\.id), index: audience.index, policy: policy, now: now,
+                                                    on: database)
+        var accountLoads = try await PressureLoads.accounts(accounts.keys, policy: policy, now: now, on: database)
+        var reserved: [[Double]?] = []
         for reservation in try await PressureReservationModel.query(on: database).filter(\.$confirmedAt == nil)
             .filter(\.$expiresAt > now).all() {
             let added = policy.reservedLoads(side: Side(rawValue: reservation.side) ?? .marketing,
                                              channel: AccordCore.Channel(rawValue: reservation.channel) ?? .email)
+            if reserved.isEmpty { reserved = Array(repeating: nil, count: persons.count) }
             for person in PressureAudience.unpack(reservation.persons) {
-                reserved[person] = zip(reserved[person] ?? Array(repeating: 0, count: added.count), added).map { $0 + $1 }
+                guard let place = audience.index.find(person).map(Int.init) else { continue }
+                reserved[place] = zip(reserved[place] ?? Array(repeating: 0, count: added.count), added).map { $0 + $1 }
             }
             if policy.accountCap?.counts(Side(rawValue: reservation.side) ?? .marketing) == true {
                 for (account, weight) in PressureAudience.unpackWeights(reservation.accountLoads) { accountLoads[account, default: 0] += weight }
             }
         }
 
+        times.mark("loads")
+
         // Which accounts are protected, and whether this campaign may reach them.
         let protection = side == .marketing
             ? try await protectedAccounts(accountIDs, campaign: campaign.id!, policy: policy.consent, now: now, on: database)
             : Protection()
+        times.mark("protection")
 
         var check = PressureCheck(policy: policy, side: side, channel: channel, now: now, accountLoads: accountLoads)
         let zeros = Array(repeating: 0.0, count: policy.personCaps.count)
         var decisions: [PressureDecision] = []
         decisions.reserveCapacity(targets.count)
-        var seen = Set<UUID>()
+        var seen = [Bool](repeating: false, count: persons.count)
         var allowed: [UUID] = []
+        allowed.reserveCapacity(persons.count)
         var blocked: [(UUID, PressureRule)] = []
-        var addedToAccounts: [UUID: Double] = [:]
+        var addedToAccounts = [Double](repeating: 0, count: accounts.count)
+        let blockedAccounts = accounts.keys.map { protection.blocks.contains($0) }
         var askAccounts = Set<UUID>()
         let weight = policy.weight(channel)
-        for target in targets {
-            let known: Known? = switch target {
-            case let .id(id): byID[id]
-            case let .email(email): byEmail[email.value]
-            }
-            guard let known else {
-                if case let .email(email) = target, suppressed.contains(email.value) {
+        for (target, slot) in zip(targets, audience.slots) {
+            guard slot >= 0 else {
+                if !suppressed.isEmpty, case let .email(email) = target, suppressed.contains(email.value) {
                     decisions.append(.block(.suppressed))
                 } else {
                     decisions.append(.block(.unknownPerson))
                 }
                 continue
             }
-            guard seen.insert(known.id).inserted else {
+            let place = Int(slot)
+            guard !seen[place] else {
                 decisions.append(.block(.duplicate))
                 continue
             }
-            let load = loads[known.id]
+            seen[place] = true
+            let known = persons[place]
+            let load = loads[place]
             var capLoads = load?.capLoads ?? zeros
-            if !reserved.isEmpty, let held = reserved[known.id] { capLoads = zip(capLoads, held).map { $0 + $1 } }
-            let account = known.accountID
-            let guarded = account.map { protection.blocks.contains($0) } ?? false
+            if !reserved.isEmpty, let held = reserved[place] { capLoads = zip(capLoads, held).map { $0 + $1 } }
+            let account = known.accountID, accountPlace = Int(accountOf[place])
+            let guarded = accountPlace >= 0 && blockedAccounts[accountPlace]
             let decision = check.decide(PressureFacts(
                 accountID: account, optedOut: known.optedOut, suppressed: !suppressed.isEmpty && suppressed.contains(known.email),
                 protectedWithoutConsent: guarded, lastSalesMeeting: load?.lastSalesMeeting, capLoads: capLoads))
             decisions.append(decision)
             if decision.allowed {
                 allowed.append(known.id)
-                if let account { addedToAccounts[account, default: 0] += weight }
+                if accountPlace >= 0 { addedToAccounts[accountPlace] += weight }
             } else {
                 blocked.append((known.id, decision.rule!))
                 if decision.rule == .protectedAccount, let account, protection.ask.contains(account) { askAccounts.insert(account) }
             }
         }
-        guard !dryRun else { return Outcome(reservationID: nil, expiresAt: nil, decisions: decisions, consentsRequested: 0) }
+        times.mark("decide")
+        guard !dryRun else {
+            return Outcome(reservationID: nil, expiresAt: nil, decisions: decisions, consentsRequested: 0, times: times)
+        }
 
         // Hold the allowed messages; ask the owners of the protected accounts.
         try await sql.delete(from: PressureReservationModel.schema).where("confirmed_at", .is, SQLLiteral.null)
@@ -200,7 +211,9 @@ public enum PressureChecks {
         reservation.blockedByRule = String(decoding: try StoredJSON.encoder.encode(byRule), as: UTF8.self)
         reservation.persons = Data(PressureAudience.pack(allowed))
         reservation.blocked = Data(PressureAudience.packBlocked(blocked))
-        reservation.accountLoads = Data(PressureAudience.packWeights(addedToAccounts))
+        var added: [UUID: Double] = [:]
+        for (place, weight) in addedToAccounts.enumerated() where weight > 0 { added[accounts.keys[place]] = weight }
+        reservation.accountLoads = Data(PressureAudience.packWeights(added))
         try await reservation.create(on: database)
         var asked = 0
         for account in askAccounts.sorted() {
@@ -213,77 +226,96 @@ public enum PressureChecks {
                                     changes: ["allowed": .init(before: .null, after: .integer(Int64(allowed.count))),
                                               "blocked": .init(before: .null, after: .integer(Int64(reservation.blockedCount)))],
                                     reason: campaign.name, requestID: requestID, at: now, on: database)
-        return Outcome(reservationID: reservation.id, expiresAt: reservation.expiresAt, decisions: decisions, consentsRequested: asked)
+        times.mark("reserve")
+        return Outcome(reservationID: reservation.id, expiresAt: reservation.expiresAt, decisions: decisions,
+                       consentsRequested: asked, times: times)
     }
 
     // MARK: Reading what the check needs
 
+    /// The audience resolved: each known person once, and each target's person.
+    struct Audience {
+        var persons: [Known] = []
+        /// For each target, the place of its person in `persons`, or -1 for nobody Accord knows.
+        var slots: [Int32] = []
+        /// The persons' ids by place.
+        var index = PlaceIndex<UUID>()
+    }
+
     /// The persons named, by id and by (normalized) email. A list that is a large share of all persons reads the
-    /// table once; a small one looks them up a thousand at a time.
-    static func persons(_ targets: [PressureTarget], on database: any Database) async throws
-        -> (byID: [UUID: Known], byEmail: [String: Known]) {
+    /// table once; a small one looks them up a thousand at a time. Each distinct address and id is hashed once on
+    /// the way in and each person row once on the way back; the check then goes by places, not by keys (hashing was
+    /// most of a check of 100,000 persons).
+    static func audience(_ targets: [PressureTarget], times: inout PhaseTimes, on database: any Database) async throws
+        -> Audience {
         let sql = try Catalog.sqlDatabase(database)
-        var ids: [UUID] = []
-        var emails: [String] = []
-        for target in targets {
+        // Each distinct address and id named gets a number; a target keeps its own (ids as -1 - number).
+        var emails = PlaceIndex<String>(capacity: targets.count)
+        var ids = PlaceIndex<UUID>()
+        var numbers = [Int32](repeating: 0, count: targets.count)
+        for (position, target) in targets.enumerated() {
             switch target {
-            case let .id(id): ids.append(id)
-            case let .email(email): emails.append(email.value)
+            case let .email(email): numbers[position] = emails.place(of: email.value).place
+            case let .id(id): numbers[position] = -1 - ids.place(of: id).place
             }
         }
-        let sqlite = sql.dialect.name == "sqlite"
-        var byID: [UUID: Known] = [:]
-        var byEmail: [String: Known] = [:]
-        func known(_ row: any SQLRow) throws -> Known {
-            Known(id: try IDLookup.id(row, sqlite: sqlite), email: try row.decode(column: "email", as: String.self),
-                  accountID: try IDLookup.uuid(row, "account_id", sqlite: sqlite), optedOut: try row.decode(column: "opted_out", as: Bool.self))
+        times.mark("targets")
+        var audience = Audience()
+        var byEmail = [Int32](repeating: -1, count: emails.count), byID = [Int32](repeating: -1, count: ids.count)
+        audience.index = PlaceIndex(capacity: min(targets.count, 1 << 17))
+        /// Keeps a person found by the number of their address and (or) id.
+        func keep(_ person: Known, email: Int32?, id: Int32?) {
+            let (place, new) = audience.index.place(of: person.id)
+            if new { audience.persons.append(person) }
+            if let email { byEmail[Int(email)] = place }
+            if let id { byID[Int(id)] = place }
         }
-        let columns = ["id", "email", "account_id", "opted_out"]
+
         var scan = false
         if targets.count >= 5_000, let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(PersonModel.schema).first()?.decode(column: "n", as: Int.self) {
             scan = total <= targets.count * 4
         }
         if scan {
-            let wantedIDs = Set(ids), wantedEmails = Set(emails)
-            for row in try await PersonRows.all(database) {
-                let byItsID = wantedIDs.contains(row.id), byItsEmail = wantedEmails.contains(row.email)
-                guard byItsID || byItsEmail else { continue }
-                let person = Known(id: row.id, email: row.email, accountID: row.accountID, optedOut: row.optedOut)
-                if byItsID { byID[row.id] = person }
-                if byItsEmail { byEmail[row.email] = person }
+            audience.persons.reserveCapacity(min(targets.count, 1 << 17))
+            try await PersonRows.each(database) { id, bytes, accountID, optedOut in
+                let email = emails.find(utf8: bytes), byItsID = ids.isEmpty ? nil : ids.find(id)
+                guard email != nil || byItsID != nil else { return }
+                // Found by address: the address is the one named (no copy of the row's).
+                let text = email.map { emails.keys[Int($0)] } ?? String(decoding: bytes, as: UTF8.self)
+                keep(Known(id: id, email: text, accountID: accountID, optedOut: optedOut), email: email, id: byItsID)
             }
-            return (byID, byEmail)
-        }
-        var found: [Known] = []
-        func lookUp(_ column: String, _ values: [any Encodable & Sendable]) async throws {
-            for first in stride(from: 0, to: values.count, by: 1_000) {
-                let chunk = Array(values[first..<min(first + 1_000, values.count)])
-                for row in try await sql.select().columns(columns).from(PersonModel.schema)
-                    .where(SQLIdentifier(column), .in, SQLBind.group(chunk)).all() {
-                    found.append(try known(row))
+        } else {
+            let sqlite = sql.dialect.name == "sqlite"
+            func lookUp(_ column: String, _ values: [any Encodable & Sendable]) async throws {
+                for first in stride(from: 0, to: values.count, by: 1_000) {
+                    let chunk = Array(values[first..<min(first + 1_000, values.count)])
+                    for row in try await sql.select().columns("id", "email", "account_id", "opted_out").from(PersonModel.schema)
+                        .where(SQLIdentifier(column), .in, SQLBind.group(chunk)).all() {
+                        let person = Known(id: try IDLookup.id(row, sqlite: sqlite), email: try row.decode(column: "email", as: String.self),
+                                           accountID: try IDLookup.uuid(row, "account_id", sqlite: sqlite),
+                                           optedOut: try row.decode(column: "opted_out", as: Bool.self))
+                        keep(person, email: emails.find(person.email), id: ids.find(person.id))
+                    }
                 }
             }
+            try await lookUp("id", ids.keys)
+            try await lookUp("email", emails.keys)
         }
-        try await lookUp("id", ids)
-        try await lookUp("email", emails)
-        let wantedIDs = Set(ids)
-        for known in found {
-            if wantedIDs.contains(known.id) { byID[known.id] = known }
-            byEmail[known.email] = known
-        }
-        return (byID, byEmail)
+        times.mark("persons")
+        audience.slots = numbers.map { $0 >= 0 ? byEmail[Int($0)] : byID[Int(-1 - $0)] }
+        return audience
     }
 
     /// The normalized addresses, among those named and those of the persons named by id, the suppression list blocks.
-    static func suppressedEmails(_ targets: [PressureTarget], byID: [UUID: Known], on database: any Database) async throws
+    static func suppressedEmails(_ targets: [PressureTarget], audience: Audience, on database: any Database) async throws
         -> Set<String> {
         guard try await SuppressionModel.query(on: database).first() != nil else { return [] }
         var emails = Set<EmailAddress>()
-        for target in targets {
+        for (target, slot) in zip(targets, audience.slots) {
             switch target {
             case let .email(email): emails.insert(email)
-            case let .id(id): if let known = byID[id], let email = try? EmailAddress(known.email) { emails.insert(email) }
+            case .id: if slot >= 0, let email = try? EmailAddress(audience.persons[Int(slot)].email) { emails.insert(email) }
             }
         }
         return Set(try await Suppressions.suppressed(emails, on: database).map(\.value))

@@ -28,7 +28,18 @@ public enum PressureLoads {
     /// `scan` forces one way of reading (nil: by the audience's size).
     public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, scan: Bool? = nil, on database: any Database)
         async throws -> [UUID: Row] {
-        guard !ids.isEmpty else { return [:] }
+        let rows = try await persons(ids, index: PlaceIndex(ids), policy: policy, now: now, scan: scan, on: database)
+        var result: [UUID: Row] = [:]
+        for (id, row) in zip(ids, rows) { if let row { result[id] = row } }
+        return result
+    }
+
+    /// The same in the order of `ids` (nil: none), with each id's place in `index`: a large check looks up each
+    /// row's person once, and then goes by place.
+    static func persons(_ ids: [UUID], index places: PlaceIndex<UUID>, policy: PressurePolicy, now: Date, scan: Bool? = nil,
+                        on database: any Database) async throws -> [Row?] {
+        var result = [Row?](repeating: nil, count: ids.count)
+        guard !ids.isEmpty else { return result }
         let sql = try Catalog.sqlDatabase(database)
         let messageKinds = PressureMessage.kinds.map(\.rawValue).sorted()
         let weight = weight(policy, channel: "\(ident: "channel")")
@@ -43,15 +54,14 @@ public enum PressureLoads {
         }
         let lookback = now.addingTimeInterval(-Double(max(policy.lookbackDays, 1)) * 86_400)
         let sqlite = sql.dialect.name == "sqlite"
-        var result: [UUID: Row] = [:]
         // A large audience reads the whole window once (by time, one index range) and keeps its own people; a small
         // one asks for its people a thousand at a time (by person).
-        let wanted = scan ?? (ids.count >= scanThreshold) ? Set(ids) : nil
-        let chunks: [[UUID]] = wanted != nil ? [[]] : stride(from: 0, to: ids.count, by: 1_000).map {
+        let whole = scan ?? (ids.count >= scanThreshold)
+        let chunks: [[UUID]] = whole ? [[]] : stride(from: 0, to: ids.count, by: 1_000).map {
             Array(ids[$0..<min($0 + 1_000, ids.count)])
         }
         for chunk in chunks {
-            let persons: SQLQueryString = wanted != nil ? "" : "\(ident: "person_id") IN (\(binds: chunk)) AND "
+            let persons: SQLQueryString = whole ? "" : "\(ident: "person_id") IN (\(binds: chunk)) AND "
             let rows = try await sql.raw("""
                 SELECT \(ident: "person_id") AS \(ident: "id")\(columns), MAX(CASE WHEN \(ident: "kind") = \(bind: TouchpointKind.meeting.rawValue) \
                 AND \(ident: "side") = \(bind: Side.sales.rawValue) THEN \(ident: "occurred_at") END) AS \(ident: "last_meeting")
@@ -60,12 +70,11 @@ public enum PressureLoads {
                 GROUP BY \(ident: "person_id")
                 """).all()
             for row in rows {
-                let person = try IDLookup.id(row, sqlite: sqlite)
-                if let wanted, !wanted.contains(person) { continue }
+                guard let place = places.find(try IDLookup.id(row, sqlite: sqlite)) else { continue }
                 let loads = try policy.personCaps.indices.map { index in
                     try row.decode(column: "cap\(index)", as: Double?.self) ?? 0
                 }
-                result[person] = Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
+                result[Int(place)] = Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
             }
         }
         return result
