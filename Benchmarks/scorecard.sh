@@ -2,7 +2,8 @@
 # The shared scorecard (issue 16) through the real server: the demo at SCALE (default 20: 28,000 leads, 6,000
 # opportunities, a million touchpoints), GET /api/v1/scorecard for the quarter (the goal: under 300 ms), by rep,
 # by campaign (800 rows), and for a week and a month, median of five after one warm-up, next to
-# GET /api/v1/leads?limit=50 (one list page: the baseline in the same run).
+# GET /api/v1/leads?limit=50 (one list page: the baseline in the same run); then the quarter's phases from its
+# Server-Timing header.
 #   Benchmarks/scorecard.sh [SCALE]                SQLite
 #   PG_URL=postgres://… Benchmarks/scorecard.sh    also PostgreSQL: the database at PG_URL is emptied
 #                                                  (DROP SCHEMA public CASCADE) — give it a scratch one
@@ -37,6 +38,8 @@ run() {  # label
     local t; t=$(median "$url/scorecard?$query" "$token")
     line="$line; $query $(ms "$t") ms ($(printf '%.0f' "$(echo "$t / $base" | bc -l)")×)"
   done
+  curl -s -o /dev/null -D "$WORK/headers" -H "Authorization: Bearer $token" "$url/scorecard?period=quarter"
+  line="$line; one more quarter by phase in ms: $(grep -i '^server-timing' "$WORK/headers" | sed 's/^[^:]*: *//; s/;dur=/ /g' | tr -d '\r')"
   echo "$line"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 }

@@ -45,6 +45,9 @@ import Vapor
             try await Self.lead(app, owner: ben.id, at: "2026-03-03T09:00:00Z", hours: 3, met: true)
             let answer = try await app.send(.GET, "/api/v1/scorecard?period=week&at=2026-03-11&by=rep")
             #expect(answer.status == .ok, "\(answer.json)")
+            let timing = answer.headers.first(name: "Server-Timing") ?? ""
+            #expect(timing.hasPrefix("leads;dur=") && timing.contains(", percentiles;dur=") && timing.contains(", scorecard;dur="),
+                    "the scorecard says where its time went: \(timing)")
             let json = answer.json
             #expect(json["period"]?["label"]?.stringValue == "2026-W11" && json["previousPeriod"]?["label"]?.stringValue == "2026-W10")
             // all four: 1, 2, 5, 10 hours → median rank 2 = 2 h, 90th percentile rank 4 = 10 h

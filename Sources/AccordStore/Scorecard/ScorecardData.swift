@@ -69,6 +69,14 @@ public enum ScorecardData {
     }
 
     public static func load(_ options: Options, on database: any Database) async throws -> Scorecard {
+        var times = PhaseTimes()
+        return try await load(options, times: &times, on: database)
+    }
+
+    /// The same, noting where the time went (the API's Server-Timing header).
+    /// `parallel`, another connection to the same database, runs the percentiles alongside the counts.
+    public static func load(_ options: Options, times: inout PhaseTimes, on database: any Database,
+                            parallel: (any Database)? = nil) async throws -> Scorecard {
         let sql = try Catalog.sqlDatabase(database)
         let sqlite = sql.dialect.name == "sqlite"
         let period = ScorecardPeriod.containing(options.at, kind: options.kind, timeZone: options.timeZone)
@@ -96,6 +104,37 @@ public enum ScorecardData {
             if let value = try? row.decode(column: column, as: Int64?.self) { return value ?? 0 }
             return Int64(try row.decode(column: column, as: Double?.self) ?? 0)
         }
+
+        // Percentiles: for the period and the one before, per row and for the company (sorting the whole series for
+        // the trend cost more than everything else together; the trend carries the additive figures). They sort, so
+        // they run meanwhile on a second connection when the caller has one (a third of the time on SQLite).
+        func seconds(_ later: String, _ earlier: String) -> SQLQueryString {
+            sqlite ? "CAST(\(unsafeRaw: later) - \(unsafeRaw: earlier) AS DOUBLE PRECISION)"
+                : "CAST(EXTRACT(EPOCH FROM (\(unsafeRaw: later) - \(unsafeRaw: earlier))) AS DOUBLE PRECISION)"
+        }
+        let measures: [(value: SQLQueryString, time: SQLQueryString, from: SQLQueryString, where: SQLQueryString)] = [
+            ("CAST(l.speed_to_lead_seconds AS DOUBLE PRECISION)", "l.qualified_at", "leads l \(joins)", "l.first_action_at IS NOT NULL"),
+            (seconds("o.opened_at", "l.qualified_at"), "o.opened_at", "opportunities o JOIN leads l ON l.opportunity_id = o.id \(joins)",
+             "l.qualified_at IS NOT NULL"),
+            (seconds("o.closed_at", "o.opened_at"), "o.closed_at", "opportunities o JOIN leads l ON l.opportunity_id = o.id \(joins)",
+             "o.status = 'won'"),
+        ]
+        let percentileSetters: [(inout ScorecardFacts, Double?, Double?) -> Void] = [
+            { $0.speedMedianSeconds = $1; $0.speedP90Seconds = $2 },
+            { facts, median, _ in facts.toOpportunitySeconds = median },
+            { facts, median, _ in facts.toWonSeconds = median },
+        ]
+        var percentileQueries: [(measure: Int, grouped: Bool, query: PercentileQuery)] = []
+        for (index, measure) in measures.enumerated() {
+            for grouped in [true, false] where !grouped || options.dimension != nil {
+                percentileQueries.append((index, grouped, PercentileQuery(
+                    value: measure.value, bucket: buckets.index(measure.time), key: grouped ? key : "'total'",
+                    from: "\(measure.from) WHERE \(measure.where) AND \(buckets.range(measure.time, last: 2))\(owners)")))
+            }
+        }
+        let percentileSQL = try parallel.map(Catalog.sqlDatabase) ?? sql
+        let queries = percentileQueries.map(\.query)
+        async let percentileRuns = percentiles(percentileSQL, queries)
 
         // Leads qualified in each period: the handoff.
         for row in try await sql.raw("""
@@ -130,6 +169,7 @@ public enum ScorecardData {
             entry.reachedWon += try number(row, "reached_won")
             facts[cell] = entry
         }
+        times.mark("leads")
 
         // Opportunities from leads: opened in each period (pipeline), and closed in it (won or lost). An opportunity
         // several leads converted into counts once per row.
@@ -148,6 +188,7 @@ public enum ScorecardData {
             facts[cell, default: ScorecardFacts()].pipelineMinor += try money(row, "amount")
             facts[cell, default: ScorecardFacts()].sourcedPipelineMinor += try money(row, "sourced")
         }
+        times.mark("opened")
         for row in try await sql.raw("""
             SELECT b, k, MIN(label) AS label,
                    SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END) AS won,
@@ -167,49 +208,42 @@ public enum ScorecardData {
             facts[cell, default: ScorecardFacts()].wonMinor += try money(row, "amount")
             facts[cell, default: ScorecardFacts()].sourcedWonMinor += try money(row, "sourced")
         }
+        times.mark("closed")
 
         // The company's counts per period are the sums of the rows'.
         var totals = [ScorecardFacts](repeating: ScorecardFacts(), count: buckets.periods.count)
         for (cell, entry) in facts { totals[cell.bucket].addCounts(entry) }
 
-        // Percentiles: for the period and the one before, per row and for the company (sorting the whole series for
-        // the trend cost more than everything else together; the trend carries the additive figures).
-        func seconds(_ later: String, _ earlier: String) -> SQLQueryString {
-            sqlite ? "CAST(\(unsafeRaw: later) - \(unsafeRaw: earlier) AS DOUBLE PRECISION)"
-                : "CAST(EXTRACT(EPOCH FROM (\(unsafeRaw: later) - \(unsafeRaw: earlier))) AS DOUBLE PRECISION)"
-        }
-        let measures: [(value: SQLQueryString, time: SQLQueryString, from: SQLQueryString, where: SQLQueryString,
-                        set: (inout ScorecardFacts, Double?, Double?) -> Void)] = [
-            ("CAST(l.speed_to_lead_seconds AS DOUBLE PRECISION)", "l.qualified_at", "leads l \(joins)",
-             "l.first_action_at IS NOT NULL", { $0.speedMedianSeconds = $1; $0.speedP90Seconds = $2 }),
-            (seconds("o.opened_at", "l.qualified_at"), "o.opened_at", "opportunities o JOIN leads l ON l.opportunity_id = o.id \(joins)",
-             "l.qualified_at IS NOT NULL", { facts, median, _ in facts.toOpportunitySeconds = median }),
-            (seconds("o.closed_at", "o.opened_at"), "o.closed_at", "opportunities o JOIN leads l ON l.opportunity_id = o.id \(joins)",
-             "o.status = 'won'", { facts, median, _ in facts.toWonSeconds = median }),
-        ]
-        for measure in measures {
-            for grouped in [true, false] where !grouped || options.dimension != nil {
-                let rowKey: SQLQueryString = grouped ? key : "'total'"
-                for (cell, values) in try await percentiles(
-                    sql, value: measure.value, bucket: buckets.index(measure.time), key: rowKey,
-                    from: "\(measure.from) WHERE \(measure.where) AND \(buckets.range(measure.time, last: 2))\(owners)") {
-                    if grouped {
-                        measure.set(&facts[cell, default: ScorecardFacts()], values.median, values.p90)
-                    } else {
-                        measure.set(&totals[cell.bucket], values.median, values.p90)
-                    }
+        // Percentiles (their statements were started before the counts).
+        let percentileResults = try await percentileRuns
+        for (run, result) in zip(percentileQueries, percentileResults) {
+            for (cell, values) in result {
+                if run.grouped {
+                    percentileSetters[run.measure](&facts[cell, default: ScorecardFacts()], values.median, values.p90)
+                } else {
+                    percentileSetters[run.measure](&totals[cell.bucket], values.median, values.p90)
                 }
             }
         }
 
+        times.mark("percentiles")
+
         // Monthly targets (by team) and costs (by campaign), spread over the periods' time (a running period's up to
         // now, like its counts).
         let months = Set(buckets.periods.flatMap { $0.months(timeZone: options.timeZone) })
+        // Each month's share in each period, worked out once (calendar arithmetic per cost row was a sixth of the
+        // quarter's time).
+        var monthShares: [String: [Double]] = [:]
+        func shares(_ month: String) -> [Double] {
+            if let known = monthShares[month] { return known }
+            let computed = buckets.periods.map { $0.clipped(to: now).share(ofMonth: month, timeZone: options.timeZone) }
+            monthShares[month] = computed
+            return computed
+        }
         let companyWide = options.scope == .all
         if companyWide {
             for target in try await MQLTargetModel.query(on: database).filter(\.$month ~~ months).all() {
-                for (index, bucket) in buckets.periods.enumerated() {
-                    let share = bucket.clipped(to: now).share(ofMonth: target.month, timeZone: options.timeZone)
+                for (index, share) in shares(target.month).enumerated() {
                     guard share > 0 else { continue }
                     let volume = Double(target.mqlVolume) * share
                     totals[index].mqlTarget = (totals[index].mqlTarget ?? 0) + volume
@@ -221,12 +255,22 @@ public enum ScorecardData {
             }
         }
         if companyWide {
+            // By campaign or channel when the rows are those; else by month alone.
+            let rowColumns: SQLQueryString = switch options.dimension {
+            case .campaign: "cc.campaign_id AS campaign, "
+            case .channel: "c.channel AS channel, "
+            default: ""
+            }
+            let rowGroups: SQLQueryString = switch options.dimension {
+            case .campaign: "cc.campaign_id, "
+            case .channel: "c.channel, "
+            default: ""
+            }
             for row in try await sql.raw("""
-                SELECT cc.campaign_id AS campaign, c.channel AS channel, cc.month AS month,
-                       CAST(SUM(cc.amount_minor) AS BIGINT) AS cost
+                SELECT \(rowColumns)cc.month AS month, CAST(SUM(cc.amount_minor) AS BIGINT) AS cost
                 FROM campaign_costs cc JOIN campaigns c ON c.id = cc.campaign_id
                 WHERE cc.month >= \(bind: months.min() ?? "") AND cc.month <= \(bind: months.max() ?? "")
-                GROUP BY cc.campaign_id, c.channel, cc.month
+                GROUP BY \(rowGroups)cc.month
                 """).all() {
                 let month = try row.decode(column: "month", as: String.self)
                 let cost = Double(try money(row, "cost"))
@@ -235,8 +279,7 @@ public enum ScorecardData {
                 case .channel: try row.decode(column: "channel", as: String.self)
                 default: nil
                 }
-                for (index, bucket) in buckets.periods.enumerated() {
-                    let share = bucket.clipped(to: now).share(ofMonth: month, timeZone: options.timeZone)
+                for (index, share) in shares(month).enumerated() {
                     guard share > 0 else { continue }
                     totals[index].costMinor = (totals[index].costMinor ?? 0) + cost * share
                     if let rowKey {
@@ -246,6 +289,8 @@ public enum ScorecardData {
                 }
             }
         }
+
+        times.mark("costs")
 
         // Shared figures of the period and the one before: messages prevented, request and approval turnaround.
         var channels: [UUID: (name: String, channel: String)] = [:]
@@ -270,16 +315,22 @@ public enum ScorecardData {
                     }
                 }
             }
+            times.mark("prevented")
             let turnaround = try await Turnarounds.report(from: bucket.start, to: bucket.end, on: database)
             totals[index].requestTurnaroundHours = turnaround.requests.overall.medianHours
             totals[index].approvalTurnaroundHours = turnaround.reviews.overall.medianHours
+            times.mark("turnaround")
         }
 
         let heatmap = try await heatmap(sql, sqlite: sqlite, period: period, timeZone: options.timeZone, owners: owners,
                                         now: now)
-        let risk = try await revenueAtRisk(sql, sqlite: sqlite, end: min(period.end, now), owners: owners, now: now)
-        let previousRisk = try await revenueAtRisk(sql, sqlite: sqlite, end: min(buckets.periods[previous].end, now), owners: owners, now: now)
+        times.mark("heatmap")
+        let risks = try await revenueAtRisk(sql, sqlite: sqlite, ends: [min(period.end, now), min(buckets.periods[previous].end, now)],
+                                            owners: owners, now: now)
+        let risk = risks[0], previousRisk = risks[1]
+        times.mark("risk")
         let currency = try await currency(sql)
+        times.mark("currency")
 
         let groups: [ScorecardRow] = options.dimension == nil ? [] : Set(facts.keys.map(\.key)).map { rowKey in
             ScorecardRow(key: rowKey, label: labels[rowKey] ?? rowKey,
@@ -291,6 +342,23 @@ public enum ScorecardData {
             total: ScorecardRow(key: Scorecard.totalKey, label: "Everyone", current: totals[current], previous: totals[previous]),
             groups: groups, trend: Array(zip(buckets.periods, totals)).map { ($0.0, $0.1) }, heatmap: heatmap,
             risk: risk, previousRisk: previousRisk)
+    }
+
+    struct PercentileQuery: Sendable {
+        var value: SQLQueryString
+        var bucket: SQLQueryString
+        var key: SQLQueryString
+        var from: SQLQueryString
+    }
+
+    /// Each query's percentiles, one statement after the other.
+    static func percentiles(_ sql: any SQLDatabase, _ queries: [PercentileQuery]) async throws
+        -> [[Cell: (median: Double?, p90: Double?)]] {
+        var results: [[Cell: (median: Double?, p90: Double?)]] = []
+        for query in queries {
+            results.append(try await percentiles(sql, value: query.value, bucket: query.bucket, key: query.key, from: query.from))
+        }
+        return results
     }
 
     /// Nearest-rank median and 90th percentile of `value` per period and row, in SQL: the row whose position in
@@ -347,37 +415,55 @@ public enum ScorecardData {
         return rows.values.sorted { $0.name < $1.name }
     }
 
-    /// The estimate's rates over the twelve months up to `end`.
-    static func revenueAtRisk(_ sql: any SQLDatabase, sqlite: Bool, end: Date, owners: SQLQueryString, now: Date) async throws
-        -> RevenueAtRisk {
-        let start = end.addingTimeInterval(-365 * 86_400)
-        var risk = RevenueAtRisk(windowStart: start, windowEnd: end, onTimeLeads: 0, onTimeWon: 0, lateLeads: 0, lateWon: 0,
-                                 wonDeals: 0, wonMinor: 0)
+    /// The estimate's rates over the twelve months up to each of `ends`, all from one pass over the leads and one over
+    /// the won opportunities (a window each was twice the time).
+    static func revenueAtRisk(_ sql: any SQLDatabase, sqlite: Bool, ends: [Date], owners: SQLQueryString, now: Date) async throws
+        -> [RevenueAtRisk] {
+        let windows = ends.map { (start: $0.addingTimeInterval(-365 * 86_400), end: $0) }
+        var risks = windows.map { RevenueAtRisk(windowStart: $0.start, windowEnd: $0.end, onTimeLeads: 0, onTimeWon: 0,
+                                                lateLeads: 0, lateWon: 0, wonDeals: 0, wonMinor: 0) }
+        guard let first = windows.map(\.start).min(), let last = windows.map(\.end).max() else { return risks }
+        let span = Buckets(periods: [ScorecardPeriod(kind: .quarter, start: first, end: last, label: "")], sqlite: sqlite)
+        func inside(_ window: (start: Date, end: Date), _ column: String) -> SQLQueryString {
+            "\(unsafeRaw: column) >= \(bind: window.start) AND \(unsafeRaw: column) < \(bind: window.end)"
+        }
+        var leadColumns: SQLQueryString = ""
+        var dealColumns: SQLQueryString = ""
+        for (index, window) in windows.enumerated() {
+            leadColumns += ", SUM(CASE WHEN \(inside(window, "l.qualified_at")) THEN 1 ELSE 0 END) AS n\(unsafeRaw: String(index))"
+            leadColumns += ", SUM(CASE WHEN \(inside(window, "l.qualified_at")) AND l.stage = 'won' THEN 1 ELSE 0 END) AS won\(unsafeRaw: String(index))"
+            dealColumns += index == 0 ? "" : ", "
+            dealColumns += "SUM(CASE WHEN \(inside(window, "closed_at")) THEN 1 ELSE 0 END) AS n\(unsafeRaw: String(index))"
+            dealColumns += ", CAST(SUM(CASE WHEN \(inside(window, "closed_at")) THEN amount_minor ELSE 0 END) AS BIGINT) AS amount\(unsafeRaw: String(index))"
+        }
         for row in try await sql.raw("""
-            SELECT CASE WHEN l.sla_met = \(bind: true) THEN 1 ELSE 0 END AS on_time, COUNT(*) AS n,
-                   SUM(CASE WHEN l.stage = 'won' THEN 1 ELSE 0 END) AS won
+            SELECT CASE WHEN l.sla_met = \(bind: true) THEN 1 ELSE 0 END AS on_time\(leadColumns)
             FROM leads l
-            WHERE \(Buckets(periods: [ScorecardPeriod(kind: .quarter, start: start, end: end, label: "")], sqlite: sqlite)
-                        .range("l.qualified_at"))
-              AND (l.sla_met IS NOT NULL OR l.sla_due_at <= \(bind: now))\(owners)
+            WHERE \(span.range("l.qualified_at")) AND (l.sla_met IS NOT NULL OR l.sla_due_at <= \(bind: now))\(owners)
             GROUP BY 1
             """).all() {
-            if try LeadQualityQuery.number(row, "on_time") == 1 {
-                risk.onTimeLeads = try LeadQualityQuery.number(row, "n")
-                risk.onTimeWon = try LeadQualityQuery.number(row, "won")
-            } else {
-                risk.lateLeads = try LeadQualityQuery.number(row, "n")
-                risk.lateWon = try LeadQualityQuery.number(row, "won")
+            let onTime = try LeadQualityQuery.number(row, "on_time") == 1
+            for index in windows.indices {
+                let leads = try LeadQualityQuery.number(row, "n\(index)"), won = try LeadQualityQuery.number(row, "won\(index)")
+                if onTime {
+                    risks[index].onTimeLeads = leads
+                    risks[index].onTimeWon = won
+                } else {
+                    risks[index].lateLeads = leads
+                    risks[index].lateWon = won
+                }
             }
         }
         if let row = try await sql.raw("""
-            SELECT COUNT(*) AS n, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM opportunities
-            WHERE status = 'won' AND closed_at >= \(bind: start) AND closed_at < \(bind: end)
+            SELECT \(dealColumns) FROM opportunities
+            WHERE status = 'won' AND closed_at >= \(bind: first) AND closed_at < \(bind: last)
             """).first() {
-            risk.wonDeals = try LeadQualityQuery.number(row, "n")
-            risk.wonMinor = (try? row.decode(column: "amount", as: Int64?.self)) ?? 0
+            for index in windows.indices {
+                risks[index].wonDeals = try LeadQualityQuery.number(row, "n\(index)")
+                risks[index].wonMinor = (try? row.decode(column: "amount\(index)", as: Int64?.self)) ?? 0
+            }
         }
-        return risk
+        return risks
     }
 
     /// The opportunities' most common currency (the money figures are in it).
