@@ -12,7 +12,8 @@ import VaporCSQLite
 /// generic decoder per column. So on SQLite with a database file the rows are read through SQLite's C API, on a
 /// read-only connection of their own to the same file: it sees the last committed state, as any reader does in WAL
 /// mode (a check changes no person before it reads them). It is the C library SQLiteNIO itself is built on, so one
-/// copy of SQLite runs in the process (two copies would break each other's file locks).
+/// copy of SQLite runs in the process (two copies would break each other's file locks). On PostgreSQL the rows come
+/// as one text, a line each, parsed here (typed rows cost 4 µs each through PostgresNIO).
 enum PersonRows {
     /// One row: the address as its bytes, valid only during the call.
     typealias Visit = (_ id: UUID, _ email: UnsafeBufferPointer<UInt8>, _ accountID: UUID?, _ optedOut: Bool) -> Void
@@ -46,10 +47,11 @@ enum PersonRows {
         if let postgres = database as? any PostgresDatabase {
             try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
-                    let rows = try await connection.query(PostgresQuery(unsafeSQL: query), logger: connection.logger)
-                    for try await (id, email, account, optedOut) in rows.decode((UUID, String, UUID?, Bool).self) {
-                        var email = email
-                        email.withUTF8 { sink.value(id, $0, account, optedOut) }
+                    // One text of all the rows, a line each, read in one piece: 60,000 typed rows cost 4 µs each.
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: aggregated), logger: connection.logger)
+                    for try await text in rows.decode(String?.self) {
+                        guard var text else { continue }
+                        try text.withUTF8 { try lines($0, sink.value) }
                     }
                 }
             }.get()
@@ -61,6 +63,38 @@ enum PersonRows {
             let id = try row.decode(column: "id", as: UUID.self), account = try row.decode(column: "account_id", as: UUID?.self)
             let optedOut = try row.decode(column: "opted_out", as: Bool.self)
             email.withUTF8 { body(id, $0, account, optedOut) }
+        }
+    }
+
+    /// PostgreSQL's rows as one text: `<id><email>,<account id or nothing><0 or 1>`, a line each (a normalized
+    /// address has no line break; the id and account id are 36 characters, so a comma in it would not matter).
+    static let aggregated = """
+        SELECT string_agg(id::text || email || ',' || COALESCE(account_id::text, '') \
+        || CASE WHEN opted_out THEN '1' ELSE '0' END, E'\\n') FROM persons
+        """
+
+    /// Reads the lines of `aggregated`.
+    static func lines(_ bytes: UnsafeBufferPointer<UInt8>, _ body: Visit) throws {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            defer { start = end + 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard line.count >= 38, let id = Hex.uuid(utf8: UnsafeBufferPointer(rebasing: line[0..<36])) else {
+                throw StoreError.corrupt("a person row that is not id, address, account and opt-out")
+            }
+            let flag = line.count - 1
+            let optedOut = line[flag] == UInt8(ascii: "1")
+            if line[flag - 1] == UInt8(ascii: ",") {
+                body(id, UnsafeBufferPointer(rebasing: line[36..<flag - 1]), nil, optedOut)
+            } else {
+                guard line.count >= 36 + 1 + 36 + 1 + 1, line[flag - 37] == UInt8(ascii: ","),
+                      let account = Hex.uuid(utf8: UnsafeBufferPointer(rebasing: line[(flag - 36)..<flag])) else {
+                    throw StoreError.corrupt("a person row with an account id that is not one")
+                }
+                body(id, UnsafeBufferPointer(rebasing: line[36..<flag - 37]), account, optedOut)
+            }
         }
     }
 

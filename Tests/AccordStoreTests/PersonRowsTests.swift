@@ -1,0 +1,54 @@
+import AccordCore
+@testable import AccordStore
+import AccordTestSupport
+import FluentKit
+import Foundation
+import Testing
+
+/// The pressure check reads every person its own way on each database (SQLite's C API on a file, one aggregated text
+/// on PostgreSQL); Fluent's models are the reference.
+@Suite struct PersonRowsTests {
+    @Test("every person is read with the id, address, account and opt-out Fluent reads")
+    func personsEqualFluent() async throws {
+        try await withStore { store in
+            let database = store.database
+            let account = AccountModel()
+            account.name = "Rows AG"
+            account.keyAccount = false
+            try await account.create(on: database)
+            for index in 0..<50 {
+                let person = PersonModel()
+                person.email = "p\(index)+tag.\(index % 3)@rows-\(index % 7).example"
+                person.optedOut = index % 4 == 0
+                if index % 2 == 0 { person.$account.id = account.id }
+                try await person.create(on: database)
+            }
+            let sink = RowSink<[String: (UUID?, Bool)]>([:])
+            let ids = RowSink<[String: UUID]>([:])
+            try await PersonRows.each(database) { id, email, accountID, optedOut in
+                let text = String(decoding: email, as: UTF8.self)
+                sink.value[text] = (accountID, optedOut)
+                ids.value[text] = id
+            }
+            let expected = try await PersonModel.query(on: database).all()
+            #expect(sink.value.count == expected.count && expected.count == 50)
+            for person in expected {
+                #expect(ids.value[person.email] == person.id, "\(person.email)")
+                #expect(sink.value[person.email]?.0 == person.$account.id && sink.value[person.email]?.1 == person.optedOut)
+            }
+        }
+    }
+
+    @Test("PostgreSQL's aggregated lines: with and without an account; a malformed line is refused")
+    func aggregatedLines() throws {
+        let id = UUID(), account = UUID()
+        var text = "\(id.uuidString.lowercased())a,b@x.example,1\n\(id.uuidString)c@x.example,\(account.uuidString.lowercased())0"
+        var read: [(UUID, String, UUID?, Bool)] = []
+        try text.withUTF8 { try PersonRows.lines($0) { read.append(($0, String(decoding: $1, as: UTF8.self), $2, $3)) } }
+        #expect(read.count == 2)
+        #expect(read[0].0 == id && read[0].1 == "a,b@x.example" && read[0].2 == nil && read[0].3)
+        #expect(read[1].0 == id && read[1].1 == "c@x.example" && read[1].2 == account && !read[1].3)
+        var bad = "not-a-uuid-at-all-but-long-enough-to-read-x@y.example,0"
+        #expect(throws: StoreError.self) { try bad.withUTF8 { try PersonRows.lines($0) { _, _, _, _ in } } }
+    }
+}
