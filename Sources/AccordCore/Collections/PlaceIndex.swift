@@ -14,11 +14,11 @@ public struct PlaceIndex<Key: PlaceKey> {
     /// The keys by place.
     public private(set) var keys: [Key] = []
     /// Each key's hash, by place (kept so growing does not hash again, and compared before the key).
-    fileprivate private(set) var hashes: [UInt64] = []
+    private var hashes: [UInt64] = []
     /// For each slot, the place of the key in it plus one (0: empty).
-    fileprivate private(set) var slots: [Int32]
-    fileprivate private(set) var mask: Int
-    fileprivate let seed: UInt64
+    private var slots: [Int32]
+    private var mask: Int
+    private let seed: UInt64
 
     public init(capacity: Int = 0) {
         var size = 16

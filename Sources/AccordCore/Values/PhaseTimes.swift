@@ -25,7 +25,7 @@ public struct PhaseTimes: Sendable {
 
     public var totalMilliseconds: Double { Self.milliseconds(ContinuousClock.now - started) }
 
-    /// `persons;dur=12.3, decide;dur=4.5, total;dur=20.1`: the total (named `total`) comes last.
+    /// `persons;dur=12.3, decide;dur=4.5, check;dur=20.1`: the phases, then the total under the name given.
     public func header(total name: String) -> String {
         (phases + [(name, totalMilliseconds)]).map { "\($0.name);dur=\(Self.format($0.milliseconds))" }
             .joined(separator: ", ")

@@ -117,8 +117,7 @@ public enum PressureChecks {
         times.mark("accounts")
 
         // What they already got, and what earlier checks hold for them (both by the person's place in `persons`).
-        let loads = try await PressureLoads.persons(persons.map(\.id), index: audience.index, policy: policy, now: now,
-                                                    on: database)
+        let loads = try await PressureLoads.persons(audience.index, policy: policy, now: now, on: database)
         var accountLoads = try await PressureLoads.accounts(accounts.keys, policy: policy, now: now, on: database)
         // What live reservations hold per person and cap, flat (person place × caps + cap): one array, not one per
         // person and reservation.

@@ -28,16 +28,18 @@ public enum PressureLoads {
     /// `scan` forces one way of reading (nil: by the audience's size).
     public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, scan: Bool? = nil, on database: any Database)
         async throws -> [UUID: Row] {
-        let rows = try await persons(ids, index: PlaceIndex(ids), policy: policy, now: now, scan: scan, on: database)
+        let index = PlaceIndex(ids)
+        let rows = try await persons(index, policy: policy, now: now, scan: scan, on: database)
         var result: [UUID: Row] = [:]
-        for (id, row) in zip(ids, rows) { if let row { result[id] = row } }
+        for (id, row) in zip(index.keys, rows) { if let row { result[id] = row } }
         return result
     }
 
-    /// The same in the order of `ids` (nil: none), with each id's place in `index`: a large check looks up each
-    /// row's person once, and then goes by place.
-    static func persons(_ ids: [UUID], index places: PlaceIndex<UUID>, policy: PressurePolicy, now: Date, scan: Bool? = nil,
+    /// The same for the ids of `places`, in their order (nil: none): a large check looks up each row's person once,
+    /// and then goes by place.
+    static func persons(_ places: PlaceIndex<UUID>, policy: PressurePolicy, now: Date, scan: Bool? = nil,
                         on database: any Database) async throws -> [Row?] {
+        let ids = places.keys
         var result = [Row?](repeating: nil, count: ids.count)
         guard !ids.isEmpty else { return result }
         let sql = try Catalog.sqlDatabase(database)
