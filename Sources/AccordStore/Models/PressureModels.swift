@@ -30,8 +30,8 @@ public final class ConsentRequestModel: Model, @unchecked Sendable {
 
     public var status: ConsentStatus {
         get {
-            ConsentStatus(state: ConsentState(rawValue: state) ?? .pending, dueAt: dueAt, answeredAt: answeredAt,
-                          validUntil: validUntil, onSilence: onSilence)
+            ConsentStatus(stored: state, dueAt: dueAt, answeredAt: answeredAt, validUntil: validUntil,
+                          onSilence: onSilence)
         }
         set {
             state = newValue.state.rawValue
@@ -66,4 +66,12 @@ public final class PressureReservationModel: Model, @unchecked Sendable {
     @Field(key: "account_loads") public var accountLoads: Data
 
     public init() {}
+}
+
+extension ConsentStatus {
+    /// A consent request's status from its stored columns (an unknown state reads as pending).
+    init(stored state: String, dueAt: Date, answeredAt: Date?, validUntil: Date?, onSilence: Bool) {
+        self.init(state: ConsentState(rawValue: state) ?? .pending, dueAt: dueAt, answeredAt: answeredAt,
+                  validUntil: validUntil, onSilence: onSilence)
+    }
 }

@@ -385,7 +385,7 @@ public enum PressureChecks {
             for row in try await rows.all() {
                 guard let account = try IDLookup.uuid(row, "account_id", sqlite: sqlite), protected.contains(account) else { continue }
                 let status = ConsentStatus(
-                    state: ConsentState(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending,
+                    stored: try row.decode(column: "state", as: String.self),
                     dueAt: try row.decode(column: "due_at", as: Date.self),
                     answeredAt: try row.decode(column: "answered_at", as: Date?.self),
                     validUntil: try row.decode(column: "valid_until", as: Date?.self),
