@@ -122,9 +122,9 @@ import Vapor
         try await withAccordApp { app in
             let body = #"[{"email": "race@acme.com", "kind": "visited", "side": "marketing", "channel": "website", "occurredAt": "2026-03-02T10:00:00Z"}]"#
             let answers = try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
-                // As many as a pool holds (4 connections per event loop, 2 loops here): more would also test how long a
-                // request waits for a connection, and with the whole suite running on 2 cores, 20 of them waited past
-                // the pool's 30 s (each transaction waits for the person's row lock in turn).
+                // As many as the pool holds on these 2-core machines (4 connections per event loop): more would also
+                // test how long a request waits for a connection, and with the whole suite running, 20 of them waited
+                // past the pool's 30 s (each transaction waits for the person's row lock in turn).
                 for _ in 0..<Self.racers {
                     group.addTask {
                         let response = try await app.send(.POST, "/api/v1/touchpoints:batch", body)
