@@ -59,11 +59,12 @@ PY
   local first; first=$(timed "$WORK/real.json" "$token")  # asks the owners of the protected accounts
   local asked; asked=$($2 "SELECT COUNT(*) FROM consent_requests")
   local real; real=$(median5 "$WORK/real.json" "$token")
+  local realphases; realphases=$(grep -i '^server-timing' "$WORK/headers" | sed 's/^[^:]*: *//; s/;dur=/ /g' | tr -d '\r')
   local allowed; allowed=$(python3 -c "import json; a = json.load(open('$WORK/answer.json')); print(a['allowed'], a['blocked'], json.dumps(a['blockedByRule']))")
   echo "$1, scale $SCALE: demo written in $(printf '%.1f' "$(echo "$t1 - $t0" | bc -l)") s; list page $(ms "$base") ms;" \
     "dry run: server $(echo "$dry" | cut -d' ' -f1) ms, curl $(echo "$dry" | cut -d' ' -f2) ms (one more, by phase in ms: $phases);" \
     "first real check (asks $asked owners): server $(echo "$first" | cut -d' ' -f1) ms;" \
-    "real checks (reserving, with earlier reservations live): server $(echo "$real" | cut -d' ' -f1) ms, curl $(echo "$real" | cut -d' ' -f2) ms;" \
+    "real checks (reserving, with earlier reservations live): server $(echo "$real" | cut -d' ' -f1) ms, curl $(echo "$real" | cut -d' ' -f2) ms (the last, by phase in ms: $realphases);" \
     "server ms / list page ms: $(printf '%.0f' "$(echo "$(echo "$real" | cut -d' ' -f1) / ($base * 1000)" | bc -l)")×;" \
     "last answer: allowed, blocked, by rule = $allowed"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=

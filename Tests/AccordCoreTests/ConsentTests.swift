@@ -65,7 +65,7 @@ import Testing
     @Test("the answer is JSON a parser reads back; reservations pack and unpack their persons")
     func answerAndPacking() throws {
         let id = UUID()
-        let bytes = PressureAudience.answer(reservationID: id, expiresAt: Self.now, texts: ["a\"b@c.example", "x\u{1}"],
+        let bytes = PressureAudience.answer(reservationID: id, expiresAt: Self.now, texts: .strings(["a\"b@c.example", "x\u{1}"]),
                                             decisions: [.allow, .block(.personCap, "person_cap:marketing:3/7d")])
         let json = try JSONParser.parse(bytes)
         guard case let .object(top) = json, case let .array(results)? = top["results"],
@@ -84,6 +84,31 @@ import Testing
         #expect(back.map(\.0) == blocked.map(\.0) && back.map(\.1) == blocked.map(\.1))
         let weights = [ids[0]: 2.5, ids[1]: 1.0]
         #expect(Dictionary(uniqueKeysWithValues: PressureAudience.unpackWeights(PressureAudience.packWeights(weights))) == weights)
+    }
+
+    @Test("a check read from the request's bytes is the check read from its tree, and answered byte for byte alike")
+    func spannedCheck() throws {
+        let id = UUID()
+        let text = #"{"campaignId": "\#(id.uuidString)", "persons": ["\#(id.uuidString)", " Ana@Example.COM ", "ana@example.com"], "dryRun": true}"#
+        let bytes = Array(text.utf8)
+        let parsed = try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: "persons") }
+        let fast = try PressureCheckInput.read(parsed.value, spans: parsed.spans, body: bytes)
+        let plain = try PressureCheckInput.read(try JSONParser.parse(text))
+        #expect(parsed.spans?.count == 3 && fast.campaignID == id && fast.dryRun)
+        let ana = PressureTarget.email(try EmailAddress("ana@example.com"))
+        #expect(fast.targets == plain.targets && fast.targets == [.id(id), ana, ana])
+        let decisions: [PressureDecision] = [.allow, .block(.personCap, "person_cap:marketing:3/7d"), .block(.duplicate)]
+        #expect(PressureAudience.answer(reservationID: nil, expiresAt: nil, texts: fast.texts, decisions: decisions)
+            == PressureAudience.answer(reservationID: nil, expiresAt: nil, texts: plain.texts, decisions: decisions))
+        // A bad entry is named by its index either way.
+        let bad = Array(#"{"campaignId": "\#(id.uuidString)", "persons": ["a@b.example", "nope"]}"#.utf8)
+        let badParsed = try bad.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: "persons") }
+        #expect(throws: AccordError.self) { try PressureCheckInput.read(badParsed.value, spans: badParsed.spans, body: bad) }
+        do {
+            _ = try PressureCheckInput.read(badParsed.value, spans: badParsed.spans, body: bad)
+        } catch {
+            #expect(error.fields.map(\.problem) == ["[1] 'nope' is neither a person id nor an email address"])
+        }
     }
 
     @Test("an uploaded list: the first cell with an address or id; the header passed over, unreadable lines kept")

@@ -80,3 +80,47 @@ import Testing
         #expect(try EmailAddress("ÁNA@EXAMPLE.COM").value == "ána@example.com")
     }
 }
+
+@Suite struct SpannedParseTests {
+    static func spanned(_ text: String, _ member: String = "persons") throws -> (JSONParser.Spanned, [String]?) {
+        let bytes = Array(text.utf8)
+        let parsed = try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: member) }
+        return (parsed, parsed.spans.map { $0.map { String(decoding: bytes[Int($0.lowerBound)..<Int($0.upperBound)], as: UTF8.self) } })
+    }
+
+    @Test("an array of plain strings is left as ranges; the rest is the tree parse makes without it")
+    func plainStrings() throws {
+        let text = #" { "campaignId": "x", "persons" : [ "a@b.example" ,"E621E1F8-C36C-495A-93FC-0C247A3E6E5F","" ] , "dryRun": true } "#
+        let (parsed, strings) = try Self.spanned(text)
+        #expect(strings == ["a@b.example", "E621E1F8-C36C-495A-93FC-0C247A3E6E5F", ""])
+        #expect(parsed.value == .object(["campaignId": .string("x"), "dryRun": .bool(true)]))
+        #expect(try Self.spanned(#"{"persons": []}"#).1 == [])
+    }
+
+    @Test("anything not plain in that member is parsed as usual, and the last of a repeated member counts")
+    func fallsBack() throws {
+        for text in [#"{"persons": ["a\"b@c.example", "d@e.example"]}"#, #"{"persons": ["café@e.example"]}"#,
+                     #"{"persons": ["a@b.example", 3]}"#, #"{"persons": "a@b.example"}"#, #"{"persons": ["a\u0001"]}"#] {
+            let (parsed, strings) = try Self.spanned(text)
+            #expect(strings == nil, "\(text)")
+            let plain = try JSONParser.parse(text)
+            #expect(parsed.value == plain, "\(text)")
+        }
+        let (first, strings) = try Self.spanned(#"{"persons": ["a\n"], "persons": ["b@c.example"]}"#)
+        #expect(strings == ["b@c.example"] && first.value == .object([:]))
+        let (last, none) = try Self.spanned(#"{"persons": ["b@c.example"], "persons": 1}"#)
+        #expect(none == nil && last.value == .object(["persons": .integer(1)]))
+        // Only at the top: a nested member of that name is an ordinary value.
+        let (nested, nothing) = try Self.spanned(#"{"x": {"persons": ["a@b.example"]}}"#)
+        let plain = try JSONParser.parse(#"{"x": {"persons": ["a@b.example"]}}"#)
+        #expect(nothing == nil && nested.value == plain)
+    }
+
+    @Test("broken JSON is refused as parse refuses it")
+    func refuses() {
+        for text in [#"{"persons": ["a@b.example""#, #"{"persons": ["a@b.example",]}"#, #"{"persons": ["a@b.example"] "x": 1}"#,
+                     #"{"persons": ["a@b.example"]} x"#] {
+            #expect(throws: JSONParser.Failure.self, "\(text)") { try Self.spanned(text) }
+        }
+    }
+}

@@ -23,19 +23,35 @@ import Testing
                 if index % 2 == 0 { person.$account.id = account.id }
                 try await person.create(on: database)
             }
-            let sink = RowSink<[String: (UUID?, Bool)]>([:])
-            let ids = RowSink<[String: UUID]>([:])
-            try await PersonRows.each(database) { id, email, accountID, optedOut in
-                let text = String(decoding: email, as: UTF8.self)
-                sink.value[text] = (accountID, optedOut)
-                ids.value[text] = id
+            func read() async throws -> [String: (id: UUID, accountID: UUID?, optedOut: Bool)] {
+                try await PersonRows.scan(database) { rows in
+                    var read: [String: (id: UUID, accountID: UUID?, optedOut: Bool)] = [:]
+                    try rows.forEach { id, email, accountID, optedOut in
+                        read[String(decoding: email, as: UTF8.self)] = (id, accountID, optedOut)
+                    }
+                    return read
+                }
             }
-            let expected = try await PersonModel.query(on: database).all()
-            #expect(sink.value.count == expected.count && expected.count == 50)
-            for person in expected {
-                #expect(ids.value[person.email] == person.id, "\(person.email)")
-                #expect(sink.value[person.email]?.0 == person.$account.id && sink.value[person.email]?.1 == person.optedOut)
+            func matchesFluent() async throws {
+                let read = try await read()
+                let expected = try await PersonModel.query(on: database).all()
+                #expect(read.count == expected.count)
+                for person in expected {
+                    #expect(read[person.email]?.id == person.id, "\(person.email)")
+                    #expect(read[person.email]?.accountID == person.$account.id && read[person.email]?.optedOut == person.optedOut)
+                }
             }
+            try await matchesFluent()
+            // A second read (on SQLite, by the connection the first one kept) sees what was written since.
+            let later = PersonModel()
+            later.email = "later@rows.example"
+            later.optedOut = true
+            try await later.create(on: database)
+            let first = try await PersonModel.query(on: database).filter(\.$email == "p0+tag.0@rows-0.example").first()!
+            first.optedOut = false
+            try await first.save(on: database)
+            try await matchesFluent()
+            #expect(try await read().count == 51)
         }
     }
 

@@ -86,6 +86,8 @@ public struct PlaceIndex<Key: PlaceKey> {
     }
 }
 
+extension PlaceIndex: Sendable where Key: Sendable {}
+
 extension PlaceIndex where Key == String {
     /// The place of the string whose UTF-8 is `bytes` (no `String` is made to look it up).
     public func find(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int32? {

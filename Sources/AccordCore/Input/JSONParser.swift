@@ -33,6 +33,9 @@ public struct JSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// The top-level member read as spans (see `parse(_:spanning:)`), and its spans once read.
+    private var spanMember: String?
+    private var spans: [Range<Int32>]?
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -91,7 +94,13 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth + 1)
+            if depth == 0, let spanMember, key == spanMember {
+                // The last of a repeated member counts, as for any other.
+                spans = index < bytes.count && bytes[index] == UInt8(ascii: "[") ? plainStrings() : nil
+                members[key] = spans == nil ? try value(depth: depth + 1) : nil
+            } else {
+                members[key] = try value(depth: depth + 1)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of the text") }
             switch bytes[index] {
@@ -249,5 +258,67 @@ extension JSONValue {
     /// Parses JSON text (see `JSONParser`).
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParser.Failure) -> JSONValue {
         try JSONParser.parse(bytes)
+    }
+}
+
+extension JSONParser {
+    /// A JSON text read as a tree, except one member of its top-level object kept as the byte ranges of its strings.
+    public struct Spanned: Sendable {
+        public var value: JSONValue
+        /// The ranges (in the bytes given) of the strings of the member named, without their quotes; nil when that
+        /// member is absent or is not an array of plain strings (then it is in `value` as usual).
+        public var spans: [Range<Int32>]?
+    }
+
+    /// Parses `bytes` like `parse`, but a top-level member named `member` that is an array of plain strings
+    /// (printable ASCII without quote or backslash: the bytes are the string, nothing to decode or escape) is not
+    /// made into values: its strings' ranges are returned instead, and the member is left out of `value`. A list of
+    /// 100,000 ids and addresses made into strings and values only to be read once again was a large part of a
+    /// pressure check. Anything else, in that member or out of it, is read as `parse` reads it.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, spanning member: String) throws(Failure) -> Spanned {
+        guard bytes.count < Int(Int32.max) else { return Spanned(value: try parse(bytes), spans: nil) }
+        var parser = JSONParser(bytes: bytes)
+        parser.spanMember = member
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        return Spanned(value: value, spans: parser.spans)
+    }
+
+    /// At an array's `[`: the ranges of its strings if all are plain, the index after its `]`; else nil, the index
+    /// where it was.
+    private mutating func plainStrings() -> [Range<Int32>]? {
+        let start = index
+        var spans: [Range<Int32>] = []
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return spans
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { break }
+            index += 1
+            let first = index
+            while index < bytes.count, bytes[index] >= 0x20, bytes[index] < 0x7F, bytes[index] != UInt8(ascii: "\""),
+                  bytes[index] != UInt8(ascii: "\\") { index += 1 }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { break }
+            spans.append(Int32(first)..<Int32(index))
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count else { break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return spans
+            } else {
+                break
+            }
+        }
+        index = start
+        return nil
     }
 }

@@ -15,6 +15,24 @@ public enum PressureTarget: Sendable, Hashable {
             return nil
         }
     }
+
+    /// The same from the text's UTF-8 (an id is read without making a string).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count == 36, let id = Hex.uuid(utf8: bytes) {
+            self = .id(id)
+        } else if let email = try? EmailAddress(String(decoding: bytes, as: UTF8.self)) {
+            self = .email(email)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The persons of a check as the sending tool wrote them, for its answer: plain strings left in the request's bytes
+/// (see `JSONParser.parse(_:spanning:)`), or texts.
+public enum PersonTexts: Sendable {
+    case spans([Range<Int32>], in: [UInt8])
+    case strings([String])
 }
 
 /// The audience of a check: reading the list, answering it, and keeping a reservation's persons compactly.
@@ -29,31 +47,54 @@ public enum PressureAudience {
         guard case let .array(items) = value else {
             return .failure(FieldError(field: field, problem: "must be an array of person ids or email addresses, not \(value.typeName)"))
         }
-        guard !items.isEmpty else { return .failure(FieldError(field: field, problem: "must name at least one person")) }
-        guard items.count <= maximum else {
-            return .failure(FieldError(field: field, problem: "may name at most \(maximum) persons per check, not \(items.count)"))
+        return read(count: items.count, field: field) { index in
+            guard case let .string(text) = items[index] else { return .failure(Problem("must be a string, not \(items[index].typeName)")) }
+            return PressureTarget(text).map { .success((text, $0)) } ?? .failure(neither(text))
         }
-        var targets: [(text: String, target: PressureTarget)] = []
-        targets.reserveCapacity(items.count)
+    }
+
+    /// The same for an array of plain strings left in the request's bytes (`JSONParser.parse(_:spanning:)`).
+    public static func read(spans: [Range<Int32>], in body: UnsafeBufferPointer<UInt8>, field: String = "persons")
+        -> Result<[PressureTarget], FieldError> {
+        read(count: spans.count, field: field) { index in
+            let bytes = UnsafeBufferPointer(rebasing: body[Int(spans[index].lowerBound)..<Int(spans[index].upperBound)])
+            return PressureTarget(utf8: bytes).map { .success($0) } ?? .failure(neither(String(decoding: bytes, as: UTF8.self)))
+        }
+    }
+
+    private struct Problem: Error {
+        var text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    private static func neither(_ text: String) -> Problem {
+        Problem("'\(text.prefix(80))' is neither a person id nor an email address")
+    }
+
+    /// What both readings check: at least one person and at most `maximum`, each readable (a problem is named by
+    /// index, the first 20, then how many more).
+    private static func read<Item>(count: Int, field: String, _ item: (Int) -> Result<Item, Problem>) -> Result<[Item], FieldError> {
+        guard count > 0 else { return .failure(FieldError(field: field, problem: "must name at least one person")) }
+        guard count <= maximum else {
+            return .failure(FieldError(field: field, problem: "may name at most \(maximum) persons per check, not \(count)"))
+        }
+        var items: [Item] = []
+        items.reserveCapacity(count)
         var problems: [String] = []
         var bad = 0
-        for (index, item) in items.enumerated() {
-            if case let .string(text) = item, let target = PressureTarget(text) {
-                targets.append((text, target))
-                continue
-            }
-            bad += 1
-            guard problems.count < 20 else { continue }
-            switch item {
-            case let .string(text): problems.append("[\(index)] '\(text.prefix(80))' is neither a person id nor an email address")
-            default: problems.append("[\(index)] must be a string, not \(item.typeName)")
+        for index in 0..<count {
+            switch item(index) {
+            case let .success(read): items.append(read)
+            case let .failure(problem):
+                bad += 1
+                if problems.count < 20 { problems.append("[\(index)] \(problem.text)") }
             }
         }
         guard bad == 0 else {
             let more = bad > problems.count ? "; and \(bad - problems.count) more" : ""
             return .failure(FieldError(field: field, problem: problems.joined(separator: "; ") + more))
         }
-        return .success(targets)
+        return .success(items)
     }
 
     /// The people of an uploaded list: one per line, an id or an address in the first cell that is one (a CSV's other
@@ -74,17 +115,22 @@ public enum PressureAudience {
     }
 
     /// The check's answer as JSON bytes, written directly: a hundred thousand results through a generic encoder
-    /// cost more than the check itself.
-    public static func answer(reservationID: UUID?, expiresAt: Date?, texts: [String], decisions: [PressureDecision])
+    /// cost more than the check itself. Each result is the person as given (copied from the request when it was a
+    /// plain string there) and one of a few endings, made once.
+    public static func answer(reservationID: UUID?, expiresAt: Date?, texts: PersonTexts, decisions: [PressureDecision])
         -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + texts.count * 64)
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
         var counts: [String: Int] = [:]
         var allowed = 0
         for decision in decisions {
             if decision.allowed { allowed += 1 } else { counts[decision.rule!.rawValue, default: 0] += 1 }
         }
+        let (spans, body, strings): ([Range<Int32>], [UInt8], [String]) = switch texts {
+        case let .spans(spans, body): (spans, body, [])
+        case let .strings(strings): ([], [], strings)
+        }
+        out.reserveCapacity(160 + body.count + decisions.count * (spans.isEmpty ? 80 : 48))
         append("{\"reservationId\":")
         if let reservationID { append("\"\(reservationID.uuidString.lowercased())\"") } else { append("null") }
         append(",\"expiresAt\":")
@@ -94,16 +140,30 @@ public enum PressureAudience {
             append(index == 0 ? "\"\(key)\":\(counts[key]!)" : ",\"\(key)\":\(counts[key]!)")
         }
         append("},\"results\":[")
-        for index in texts.indices {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            append("{\"person\":")
-            appendString(texts[index], to: &out)
-            if let detail = decisions[index].detail {
-                append(",\"allowed\":false,\"rule\":")
-                appendString(detail, to: &out)
-                out.append(UInt8(ascii: "}"))
-            } else {
-                append(",\"allowed\":true,\"rule\":null}")
+        let opening = Array("{\"person\":".utf8), allowedEnd = Array(",\"allowed\":true,\"rule\":null}".utf8)
+        // The endings of blocked results by their detail (a rule's name or a cap's: a handful, compared by identity
+        // first, since they are the check's own strings).
+        var endings: [(detail: String, bytes: [UInt8])] = []
+        func ending(_ detail: String) -> [UInt8] {
+            if let found = endings.first(where: { $0.detail == detail }) { return found.bytes }
+            var bytes = Array(",\"allowed\":false,\"rule\":".utf8)
+            appendString(detail, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+            endings.append((detail, bytes))
+            return bytes
+        }
+        body.withUnsafeBufferPointer { body in
+            for index in decisions.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: opening)
+                if spans.isEmpty {
+                    appendString(strings[index], to: &out)
+                } else {
+                    out.append(UInt8(ascii: "\""))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: body[Int(spans[index].lowerBound)..<Int(spans[index].upperBound)]))
+                    out.append(UInt8(ascii: "\""))
+                }
+                if let detail = decisions[index].detail { out.append(contentsOf: ending(detail)) } else { out.append(contentsOf: allowedEnd) }
             }
         }
         append("]}")
@@ -148,19 +208,19 @@ public enum PressureAudience {
     }
 
     public static func unpack(_ bytes: some Collection<UInt8>) -> [UUID] {
-        let all = Array(bytes)
         var ids: [UUID] = []
-        ids.reserveCapacity(all.count / 16)
+        ids.reserveCapacity(bytes.count / 16)
+        Array(bytes).withUnsafeBytes { forEachPacked($0) { ids.append($0) } }
+        return ids
+    }
+
+    /// Each id of `pack`'s bytes, read where it lies.
+    public static func forEachPacked(_ bytes: UnsafeRawBufferPointer, _ body: (UUID) throws -> Void) rethrows {
         var start = 0
-        while start + 16 <= all.count {
-            var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &raw) { target in
-                for offset in 0..<16 { target[offset] = all[start + offset] }
-            }
-            ids.append(UUID(uuid: raw))
+        while start + 16 <= bytes.count {
+            try body(UUID(uuid: bytes.loadUnaligned(fromByteOffset: start, as: uuid_t.self)))
             start += 16
         }
-        return ids
     }
 
     /// Blocked persons with their rule: 16 bytes of id and one of the rule's place in `PressureRule.allCases`.

@@ -64,8 +64,10 @@ public struct PressureCheck {
     public var side: Side
     public var channel: Channel
     public var now: Date
-    /// Weighted messages each account already got in the account cap's window (reservations included).
-    public var accountLoads: [UUID: Double]
+    /// Weighted messages each account already got in the account cap's window (reservations included), by the
+    /// account's place in `accounts` (a check of 100,000 persons looks up an account for nearly each one).
+    var accounts: PlaceIndex<UUID>
+    var accountLoads: [Double]
     /// The rules' names, made once (a check of 100,000 persons would otherwise format one per blocked person).
     let personCapNames: [String]
     let accountCapName: String?
@@ -76,7 +78,8 @@ public struct PressureCheck {
         self.side = side
         self.channel = channel
         self.now = now
-        self.accountLoads = accountLoads
+        accounts = PlaceIndex(accountLoads.keys)
+        self.accountLoads = accounts.keys.map { accountLoads[$0] ?? 0 }
         personCapNames = policy.personCaps.map { $0.name("person_cap") }
         accountCapName = policy.accountCap?.name("account_cap")
         quietName = "quiet_period:\(policy.quietDaysAfterSalesMeeting)d"
@@ -96,9 +99,11 @@ public struct PressureCheck {
             if load + weight > cap.maximum + 1e-9 { return .block(.personCap, personCapNames[index]) }
         }
         if let cap = policy.accountCap, cap.counts(side), let account = facts.accountID {
-            let load = accountLoads[account, default: 0]
+            let (place, new) = accounts.place(of: account)
+            if new { accountLoads.append(0) }
+            let load = accountLoads[Int(place)]
             if load + weight > cap.maximum + 1e-9 { return .block(.accountCap, accountCapName) }
-            accountLoads[account] = load + weight
+            accountLoads[Int(place)] = load + weight
         }
         return .allow
     }

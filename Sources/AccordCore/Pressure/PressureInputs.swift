@@ -4,33 +4,43 @@ import Foundation
 /// channel (the campaign's by default), and whether it is only a look (a dry run reserves and asks nothing).
 public struct PressureCheckInput: Sendable {
     public var campaignID: UUID
-    public var persons: [(text: String, target: PressureTarget)]
+    public var targets: [PressureTarget]
+    /// The persons as written, for the answer.
+    public var texts: PersonTexts
     public var side: Side
     public var channel: Channel?
     public var dryRun: Bool
 
-    public init(campaignID: UUID, persons: [(text: String, target: PressureTarget)], side: Side = .marketing,
+    public init(campaignID: UUID, targets: [PressureTarget], texts: PersonTexts, side: Side = .marketing,
                 channel: Channel? = nil, dryRun: Bool = false) {
         self.campaignID = campaignID
-        self.persons = persons
+        self.targets = targets
+        self.texts = texts
         self.side = side
         self.channel = channel
         self.dryRun = dryRun
     }
 
-    public static func read(_ json: JSONValue) throws(AccordError) -> PressureCheckInput {
+    /// Reads a check; `spans` are the strings of `persons` left in `body` by `JSONParser.parse(_:spanning:)` (nil:
+    /// `persons` is in `json`).
+    public static func read(_ json: JSONValue, spans: [Range<Int32>]? = nil, body: [UInt8] = []) throws(AccordError)
+        -> PressureCheckInput {
         var reader = FieldReader(json)
         let campaign = reader.id("campaignId", required: true).value
-        var persons: [(text: String, target: PressureTarget)] = []
-        switch PressureAudience.read(reader.raw("persons")) {
-        case let .success(read): persons = read
+        var targets: [PressureTarget] = []
+        var texts = PersonTexts.strings([])
+        let read = spans.map { spans in
+            body.withUnsafeBufferPointer { PressureAudience.read(spans: spans, in: $0) }.map { ($0, PersonTexts.spans(spans, in: body)) }
+        } ?? PressureAudience.read(reader.raw("persons")).map { read in (read.map(\.target), PersonTexts.strings(read.map(\.text))) }
+        switch read {
+        case let .success(read): (targets, texts) = read
         case let .failure(error): reader.problem("persons", error.problem)
         }
         let side = reader.notNull("side", reader.vocabulary("side", Side.self)).value ?? .marketing
         let channel = reader.notNull("channel", reader.vocabulary("channel", Channel.self)).value
         let dryRun = reader.notNull("dryRun", reader.bool("dryRun")).value ?? false
         try reader.finish(entity: "pressure check")
-        return PressureCheckInput(campaignID: campaign!, persons: persons, side: side, channel: channel, dryRun: dryRun)
+        return PressureCheckInput(campaignID: campaign!, targets: targets, texts: texts, side: side, channel: channel, dryRun: dryRun)
     }
 }
 

@@ -184,13 +184,14 @@ struct PressureController: RouteCollection {
     @Sendable static func check(_ request: Request) async throws -> Response {
         _ = try request.authorize(.create, .pressure)
         var times = PhaseTimes()
-        let input = try PressureCheckInput.read(try request.jsonBody())
+        let (parsed, bytes) = try request.jsonBody(spanning: "persons")
+        let input = try PressureCheckInput.read(parsed.value, spans: parsed.spans, body: bytes)
         times.mark("parse")
-        let outcome = try await run(campaignID: input.campaignID, targets: input.persons.map(\.target), side: input.side,
+        let outcome = try await run(campaignID: input.campaignID, targets: input.targets, side: input.side,
                                     channel: input.channel, dryRun: input.dryRun, request: request)
         times.merge(outcome.times)
         let body = PressureAudience.answer(reservationID: outcome.reservationID, expiresAt: outcome.expiresAt,
-                                           texts: input.persons.map(\.text), decisions: outcome.decisions)
+                                           texts: input.texts, decisions: outcome.decisions)
         times.mark("answer")
         let response = Response(status: .ok, body: .init(buffer: ByteBuffer(bytes: body)))
         response.headers.contentType = .json

@@ -7,17 +7,34 @@ import Vapor
 extension Request {
     /// The body as a JSON tree: 400 when it is not JSON at all; the field checks happen afterwards.
     func jsonBody() throws -> JSONValue {
+        let buffer = try jsonBytes()
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw AccordError.malformed("the body is not valid JSON")
+        }
+    }
+
+    /// The same, with the top-level member `member` left as its strings' ranges in the returned bytes when it is an
+    /// array of plain strings (see `JSONParser.parse(_:spanning:)`).
+    func jsonBody(spanning member: String) throws -> (JSONParser.Spanned, bytes: [UInt8]) {
+        let bytes = Array(try jsonBytes().readableBytesView)
+        do {
+            return (try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: member) }, bytes)
+        } catch {
+            throw AccordError.malformed("the body is not valid JSON")
+        }
+    }
+
+    /// The body, if there is one and it is said to be JSON.
+    private func jsonBytes() throws -> ByteBuffer {
         guard let buffer = body.data, buffer.readableBytes > 0 else {
             throw AccordError.malformed("the body is empty; send a JSON object")
         }
         if let type = headers.contentType, type != .json, !(type.type == "application" && type.subType.hasSuffix("json")) {
             throw Abort(.unsupportedMediaType, reason: "Send JSON with Content-Type: application/json.")
         }
-        do {
-            return try JSONValue.parse(buffer.readableBytesView)
-        } catch {
-            throw AccordError.malformed("the body is not valid JSON")
-        }
+        return buffer
     }
 
     /// Who is making the request, for the audit trail.

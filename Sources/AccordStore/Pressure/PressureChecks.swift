@@ -123,17 +123,26 @@ public enum PressureChecks {
         // person and reservation.
         let caps = policy.personCaps.count
         var reserved: [Double] = []
-        for reservation in try await PressureReservationModel.query(on: database).filter(\.$confirmedAt == nil)
-            .filter(\.$expiresAt > now).all() {
-            let added = policy.reservedLoads(side: Side(rawValue: reservation.side) ?? .marketing,
-                                             channel: AccordCore.Channel(rawValue: reservation.channel) ?? .email)
+        // (By the columns needed, each reservation's persons read where they lie: a Fluent model per reservation
+        // copied them twice.)
+        for row in try await sql.select().columns("side", "channel", "persons", "account_loads")
+            .from(PressureReservationModel.schema).where("confirmed_at", .is, SQLLiteral.null)
+            .where("expires_at", .greaterThan, now).all() {
+            let reservedSide = Side(rawValue: try row.decode(column: "side", as: String.self)) ?? .marketing
+            let added = policy.reservedLoads(side: reservedSide,
+                                             channel: AccordCore.Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .email)
             if reserved.isEmpty { reserved = Array(repeating: 0, count: persons.count * caps) }
-            for person in PressureAudience.unpack(reservation.persons) {
-                guard let place = audience.index.find(person).map(Int.init) else { continue }
-                for cap in 0..<min(caps, added.count) { reserved[place * caps + cap] += added[cap] }
+            let counted = min(caps, added.count)
+            try row.decode(column: "persons", as: Data.self).withUnsafeBytes { bytes in
+                PressureAudience.forEachPacked(bytes) { person in
+                    guard let place = audience.index.find(person).map(Int.init) else { return }
+                    for cap in 0..<counted { reserved[place * caps + cap] += added[cap] }
+                }
             }
-            if policy.accountCap?.counts(Side(rawValue: reservation.side) ?? .marketing) == true {
-                for (account, weight) in PressureAudience.unpackWeights(reservation.accountLoads) { accountLoads[account, default: 0] += weight }
+            if policy.accountCap?.counts(reservedSide) == true {
+                for (account, weight) in PressureAudience.unpackWeights(try row.decode(column: "account_loads", as: Data.self)) {
+                    accountLoads[account, default: 0] += weight
+                }
             }
         }
 
@@ -238,7 +247,7 @@ public enum PressureChecks {
     // MARK: Reading what the check needs
 
     /// The audience resolved: each known person once, and each target's person.
-    struct Audience {
+    struct Audience: Sendable {
         var persons: [Known] = []
         /// For each target, the place of its person in `persons`, or -1 for nobody Accord knows.
         var slots: [Int32] = []
@@ -264,32 +273,27 @@ public enum PressureChecks {
             }
         }
         times.mark("targets")
-        var audience = Audience()
-        var byEmail = [Int32](repeating: -1, count: emails.count), byID = [Int32](repeating: -1, count: ids.count)
-        audience.index = PlaceIndex(capacity: min(targets.count, 1 << 17))
-        /// Keeps a person found by the number of their address and (or) id.
-        func keep(_ person: Known, email: Int32?, id: Int32?) {
-            let (place, new) = audience.index.place(of: person.id)
-            if new { audience.persons.append(person) }
-            if let email { byEmail[Int(email)] = place }
-            if let id { byID[Int(id)] = place }
-        }
-
+        let capacity = min(targets.count, 1 << 17)
+        var matching: Matching
         var scan = false
         if targets.count >= 5_000, let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(PersonModel.schema).first()?.decode(column: "n", as: Int.self) {
             scan = total <= targets.count * 4
         }
         if scan {
-            audience.persons.reserveCapacity(min(targets.count, 1 << 17))
-            try await PersonRows.each(database) { id, bytes, accountID, optedOut in
-                let email = emails.find(utf8: bytes), byItsID = ids.isEmpty ? nil : ids.find(id)
-                guard email != nil || byItsID != nil else { return }
-                // Found by address: the address is the one named (no copy of the row's).
-                let text = email.map { emails.keys[Int($0)] } ?? String(decoding: bytes, as: UTF8.self)
-                keep(Known(id: id, email: text, accountID: accountID, optedOut: optedOut), email: email, id: byItsID)
+            matching = try await PersonRows.scan(database) { [emails, ids] rows in
+                var matching = Matching(emails: emails.count, ids: ids.count, capacity: capacity)
+                try rows.forEach { id, bytes, accountID, optedOut in
+                    let email = emails.find(utf8: bytes), byItsID = ids.isEmpty ? nil : ids.find(id)
+                    guard email != nil || byItsID != nil else { return }
+                    // Found by address: the address is the one named (no copy of the row's).
+                    let text = email.map { emails.keys[Int($0)] } ?? String(decoding: bytes, as: UTF8.self)
+                    matching.keep(Known(id: id, email: text, accountID: accountID, optedOut: optedOut), email: email, id: byItsID)
+                }
+                return matching
             }
         } else {
+            matching = Matching(emails: emails.count, ids: ids.count, capacity: capacity)
             let sqlite = sql.dialect.name == "sqlite"
             func lookUp(_ column: String, _ values: [any Encodable & Sendable]) async throws {
                 for first in stride(from: 0, to: values.count, by: 1_000) {
@@ -299,16 +303,39 @@ public enum PressureChecks {
                         let person = Known(id: try IDLookup.id(row, sqlite: sqlite), email: try row.decode(column: "email", as: String.self),
                                            accountID: try IDLookup.uuid(row, "account_id", sqlite: sqlite),
                                            optedOut: try row.decode(column: "opted_out", as: Bool.self))
-                        keep(person, email: emails.find(person.email), id: ids.find(person.id))
+                        matching.keep(person, email: emails.find(person.email), id: ids.find(person.id))
                     }
                 }
             }
             try await lookUp("id", ids.keys)
             try await lookUp("email", emails.keys)
         }
+        var audience = matching.audience
         times.mark("persons")
-        audience.slots = numbers.map { $0 >= 0 ? byEmail[Int($0)] : byID[Int(-1 - $0)] }
+        audience.slots = numbers.map { $0 >= 0 ? matching.byEmail[Int($0)] : matching.byID[Int(-1 - $0)] }
         return audience
+    }
+
+    /// The persons found so far, and the place of each address and id named (-1: not found yet).
+    struct Matching: Sendable {
+        var audience = Audience()
+        var byEmail: [Int32]
+        var byID: [Int32]
+
+        init(emails: Int, ids: Int, capacity: Int) {
+            byEmail = [Int32](repeating: -1, count: emails)
+            byID = [Int32](repeating: -1, count: ids)
+            audience.index = PlaceIndex(capacity: capacity)
+            audience.persons.reserveCapacity(capacity)
+        }
+
+        /// Keeps a person found by the number of their address and (or) id.
+        mutating func keep(_ person: Known, email: Int32?, id: Int32?) {
+            let (place, new) = audience.index.place(of: person.id)
+            if new { audience.persons.append(person) }
+            if let email { byEmail[Int(email)] = place }
+            if let id { byID[Int(id)] = place }
+        }
     }
 
     /// The normalized addresses, among those named and those of the persons named by id, the suppression list blocks.
