@@ -23,14 +23,23 @@ import Testing
                 if index % 2 == 0 { person.$account.id = account.id }
                 try await person.create(on: database)
             }
+            // In one part and in three (a file is read in ranges at once): the same persons, in the same order.
             func read() async throws -> [String: (id: UUID, accountID: UUID?, optedOut: Bool)] {
-                try await PersonRows.scan(database) { rows in
-                    var read: [String: (id: UUID, accountID: UUID?, optedOut: Bool)] = [:]
-                    try rows.forEach { id, email, accountID, optedOut in
-                        read[String(decoding: email, as: UTF8.self)] = (id, accountID, optedOut)
+                var orders: [[String]] = []
+                var read: [String: (id: UUID, accountID: UUID?, optedOut: Bool)] = [:]
+                for parts in [1, 3] {
+                    let results = try await PersonRows.scan(database, parts: parts) { rows in
+                        var read: [(String, (id: UUID, accountID: UUID?, optedOut: Bool))] = []
+                        try rows.forEach { id, email, accountID, optedOut in
+                            read.append((String(decoding: email, as: UTF8.self), (id, accountID, optedOut)))
+                        }
+                        return read
                     }
-                    return read
+                    orders.append(results.flatMap { $0.map(\.0) })
+                    for (email, row) in results.joined() { read[email] = row }
                 }
+                #expect(orders[0] == orders[1] && orders[0].count == read.count)
+                return read
             }
             func matchesFluent() async throws {
                 let read = try await read()
@@ -55,16 +64,19 @@ import Testing
         }
     }
 
-    @Test("PostgreSQL's aggregated lines: with and without an account; a malformed line is refused")
-    func aggregatedLines() throws {
+    @Test("PostgreSQL's aggregated records: with and without an account; a cut or malformed record is refused")
+    func aggregatedRecords() throws {
         let id = UUID(), account = UUID()
-        var text = "\(id.uuidString.lowercased())a,b@x.example,1\n\(id.uuidString)c@x.example,\(account.uuidString.lowercased())0"
+        func uuidBytes(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid) { Array($0) } }
+        let first = Array("a,b@x.example".utf8), second = Array("c@x.example".utf8)
+        let bytes = [1, UInt8(first.count)] + uuidBytes(id) + first + [2, UInt8(second.count)] + uuidBytes(id) + uuidBytes(account) + second
         var read: [(UUID, String, UUID?, Bool)] = []
-        try text.withUTF8 { try PersonRows.lines($0) { read.append(($0, String(decoding: $1, as: UTF8.self), $2, $3)) } }
+        try bytes.withUnsafeBufferPointer { try PersonRows.records($0) { read.append(($0, String(decoding: $1, as: UTF8.self), $2, $3)) } }
         #expect(read.count == 2)
         #expect(read[0].0 == id && read[0].1 == "a,b@x.example" && read[0].2 == nil && read[0].3)
         #expect(read[1].0 == id && read[1].1 == "c@x.example" && read[1].2 == account && !read[1].3)
-        var bad = "not-a-uuid-at-all-but-long-enough-to-read-x@y.example,0"
-        #expect(throws: StoreError.self) { try bad.withUTF8 { try PersonRows.lines($0) { _, _, _, _ in } } }
+        for bad in [Array(bytes.dropLast()), [9, 1] + uuidBytes(id) + [65], [0, 1] + Array(uuidBytes(id).prefix(10))] {
+            #expect(throws: StoreError.self) { try bad.withUnsafeBufferPointer { try PersonRows.records($0) { _, _, _, _ in } } }
+        }
     }
 }

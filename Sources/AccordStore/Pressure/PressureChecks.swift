@@ -281,16 +281,23 @@ public enum PressureChecks {
             scan = total <= targets.count * 4
         }
         if scan {
-            matching = try await PersonRows.scan(database) { [emails, ids] rows in
-                var matching = Matching(emails: emails.count, ids: ids.count, capacity: capacity)
+            // On two cores, two ranges of rows are matched at once; the persons found are then kept in the rows' order.
+            let parts = min(2, ProcessInfo.processInfo.activeProcessorCount)
+            let found = try await PersonRows.scan(database, parts: parts) { [emails, ids] rows in
+                var found: [(person: Known, email: Int32?, id: Int32?)] = []
+                found.reserveCapacity(capacity / parts)
                 try rows.forEach { id, bytes, accountID, optedOut in
                     let email = emails.find(utf8: bytes), byItsID = ids.isEmpty ? nil : ids.find(id)
                     guard email != nil || byItsID != nil else { return }
                     // Found by address: the address is the one named (no copy of the row's).
                     let text = email.map { emails.keys[Int($0)] } ?? String(decoding: bytes, as: UTF8.self)
-                    matching.keep(Known(id: id, email: text, accountID: accountID, optedOut: optedOut), email: email, id: byItsID)
+                    found.append((Known(id: id, email: text, accountID: accountID, optedOut: optedOut), email, byItsID))
                 }
-                return matching
+                return found
+            }
+            matching = Matching(emails: emails.count, ids: ids.count, capacity: capacity)
+            for part in found {
+                for (person, email, id) in part { matching.keep(person, email: email, id: id) }
             }
         } else {
             matching = Matching(emails: emails.count, ids: ids.count, capacity: capacity)
