@@ -28,11 +28,12 @@ public struct PressureFacts: Sendable, Equatable {
     /// Whether the account is protected without consent for this campaign.
     public var protectedWithoutConsent: Bool
     public var lastSalesMeeting: Date?
-    /// Weighted messages in each person cap's window (the policy's `personCaps` order), reservations included.
-    public var capLoads: [Double]
+    /// Weighted messages in each person cap's window (the policy's `personCaps` order), reservations included (a
+    /// slice: a large check hands each person their part of one array).
+    public var capLoads: ArraySlice<Double>
 
     public init(accountID: UUID?, optedOut: Bool = false, suppressed: Bool = false, protectedWithoutConsent: Bool = false,
-                lastSalesMeeting: Date? = nil, capLoads: [Double]) {
+                lastSalesMeeting: Date? = nil, capLoads: ArraySlice<Double>) {
         self.accountID = accountID
         self.optedOut = optedOut
         self.suppressed = suppressed
@@ -95,7 +96,7 @@ public struct PressureCheck {
         }
         let weight = policy.weight(channel)
         for (index, cap) in policy.personCaps.enumerated() where cap.counts(side) {
-            let load = index < facts.capLoads.count ? facts.capLoads[index] : 0
+            let load = index < facts.capLoads.count ? facts.capLoads[facts.capLoads.startIndex + index] : 0
             if load + weight > cap.maximum + 1e-9 { return .block(.personCap, personCapNames[index]) }
         }
         if let cap = policy.accountCap, cap.counts(side), let account = facts.accountID {

@@ -117,12 +117,10 @@ public enum PressureChecks {
         times.mark("accounts")
 
         // What they already got, and what earlier checks hold for them (both by the person's place in `persons`).
-        let loads = try await PressureLoads.persons(audience.index, policy: policy, now: now, on: database)
+        var loads = try await PressureLoads.persons(audience.index, policy: policy, now: now, on: database)
         var accountLoads = try await PressureLoads.accounts(accounts.keys, policy: policy, now: now, on: database)
-        // What live reservations hold per person and cap, flat (person place × caps + cap): one array, not one per
-        // person and reservation.
+        // What live reservations hold per person and cap, added to the loads.
         let caps = policy.personCaps.count
-        var reserved: [Double] = []
         // (By the columns needed, each reservation's persons read where they lie: a Fluent model per reservation
         // copied them twice.)
         for row in try await sql.select().columns("side", "channel", "persons", "account_loads")
@@ -131,12 +129,11 @@ public enum PressureChecks {
             let reservedSide = Side(rawValue: try row.decode(column: "side", as: String.self)) ?? .marketing
             let added = policy.reservedLoads(side: reservedSide,
                                              channel: AccordCore.Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .email)
-            if reserved.isEmpty { reserved = Array(repeating: 0, count: persons.count * caps) }
             let counted = min(caps, added.count)
             try row.decode(column: "persons", as: Data.self).withUnsafeBytes { bytes in
                 PressureAudience.forEachPacked(bytes) { person in
                     guard let place = audience.index.find(person).map(Int.init) else { return }
-                    for cap in 0..<counted { reserved[place * caps + cap] += added[cap] }
+                    for cap in 0..<counted { loads.values[place * caps + cap] += added[cap] }
                 }
             }
             if policy.accountCap?.counts(reservedSide) == true {
@@ -155,7 +152,6 @@ public enum PressureChecks {
         times.mark("protection")
 
         var check = PressureCheck(policy: policy, side: side, channel: channel, now: now, accountLoads: accountLoads)
-        let zeros = Array(repeating: 0.0, count: policy.personCaps.count)
         var decisions: [PressureDecision] = []
         decisions.reserveCapacity(targets.count)
         var seen = [Bool](repeating: false, count: persons.count)
@@ -181,23 +177,18 @@ public enum PressureChecks {
                 continue
             }
             seen[place] = true
-            let known = persons[place]
-            let load = loads[place]
-            var capLoads = load?.capLoads ?? zeros
-            if !reserved.isEmpty {
-                for cap in 0..<min(caps, capLoads.count) { capLoads[cap] += reserved[place * caps + cap] }
-            }
-            let account = known.accountID, accountPlace = Int(accountOf[place])
+            let account = persons[place].accountID, accountPlace = Int(accountOf[place])
             let guarded = accountPlace >= 0 && blockedAccounts[accountPlace]
             let decision = check.decide(PressureFacts(
-                accountID: account, optedOut: known.optedOut, suppressed: !suppressed.isEmpty && suppressed.contains(known.email),
-                protectedWithoutConsent: guarded, lastSalesMeeting: load?.lastSalesMeeting, capLoads: capLoads))
+                accountID: account, optedOut: persons[place].optedOut,
+                suppressed: !suppressed.isEmpty && suppressed.contains(persons[place].email),
+                protectedWithoutConsent: guarded, lastSalesMeeting: loads.lastSalesMeeting[place], capLoads: loads.capLoads(place)))
             decisions.append(decision)
             if decision.allowed {
-                allowed.append(known.id)
+                allowed.append(persons[place].id)
                 if accountPlace >= 0 { addedToAccounts[accountPlace] += weight }
             } else {
-                blocked.append((known.id, decision.rule!))
+                blocked.append((persons[place].id, decision.rule!))
                 if decision.rule == .protectedAccount, let account, protection.ask.contains(account) { askAccounts.insert(account) }
             }
         }
@@ -395,20 +386,20 @@ public enum PressureChecks {
                 protected.insert(id)
                 owners[id] = try IDLookup.uuid(row, "owner_id", sqlite: sqlite)
             }
-            var open = sql.select().columns("account_id", "owner_id").from(OpportunityModel.schema)
-                .where("status", .equal, OpportunityStatus.open.rawValue)
-            if !everything { open = open.where(SQLIdentifier("account_id"), .in, chunk) }
+            // An open opportunity's account, its owner, and the account's own owner (asked first), in one query (the
+            // account owners looked up afterwards by id were most of this step).
+            var open = sql.select().column(SQLColumn("account_id", table: "o")).column(SQLColumn("owner_id", table: "o"))
+                .column(SQLAlias(SQLColumn("owner_id", table: "a"), as: SQLIdentifier("account_owner_id")))
+                .from(SQLAlias(SQLIdentifier(OpportunityModel.schema), as: SQLIdentifier("o")))
+                .join(SQLAlias(SQLIdentifier(AccountModel.schema), as: SQLIdentifier("a")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("id", table: "a"), .equal, SQLColumn("account_id", table: "o"))
+                .where(SQLColumn("status", table: "o"), .equal, SQLBind(OpportunityStatus.open.rawValue))
+            if !everything { open = open.where(SQLColumn("account_id", table: "o"), .in, SQLBind.group(chunk.map { $0 as any Encodable & Sendable })) }
             for row in try await open.all() {
                 guard let account = try IDLookup.uuid(row, "account_id", sqlite: sqlite), accounts.contains(account) else { continue }
                 protected.insert(account)
                 if let owner = try IDLookup.uuid(row, "owner_id", sqlite: sqlite) { openOwners[account] = owner }
-            }
-            let unowned = Array(protected.filter { owners[$0] == nil })
-            for first in stride(from: 0, to: unowned.count, by: 1_000) {
-                for row in try await sql.select().columns("id", "owner_id").from(AccountModel.schema)
-                    .where(SQLIdentifier("id"), .in, Array(unowned[first..<min(first + 1_000, unowned.count)])).all() {
-                    owners[try IDLookup.id(row, sqlite: sqlite)] = try IDLookup.uuid(row, "owner_id", sqlite: sqlite)
-                }
+                if owners[account] == nil { owners[account] = try IDLookup.uuid(row, "account_owner_id", sqlite: sqlite) }
             }
             // The answers so far, by the columns the rules read (a Fluent model per request was most of a check once
             // a campaign had asked 1,446 owners).

@@ -29,18 +29,40 @@ public enum PressureLoads {
     public static func persons(_ ids: [UUID], policy: PressurePolicy, now: Date, scan: Bool? = nil, on database: any Database)
         async throws -> [UUID: Row] {
         let index = PlaceIndex(ids)
-        let rows = try await persons(index, policy: policy, now: now, scan: scan, on: database)
+        let loads = try await persons(index, policy: policy, now: now, scan: scan, on: database)
         var result: [UUID: Row] = [:]
-        for (id, row) in zip(index.keys, rows) { if let row { result[id] = row } }
+        for (place, id) in index.keys.enumerated() where loads.found[place] {
+            result[id] = Row(capLoads: Array(loads.capLoads(place)), lastSalesMeeting: loads.lastSalesMeeting[place])
+        }
         return result
+    }
+
+    /// The loads of a check's persons by place, flat: no array per person (100,000 of them were a tenth of a check).
+    struct Flat: Sendable {
+        var caps: Int
+        /// Each person's cap loads at `place * caps ..< (place + 1) * caps` (zero for persons without messages).
+        var values: [Double]
+        var lastSalesMeeting: [Date?]
+        /// Whether the person had messages or meetings in the lookback.
+        var found: [Bool]
+
+        init(persons: Int, caps: Int) {
+            self.caps = caps
+            values = [Double](repeating: 0, count: persons * caps)
+            lastSalesMeeting = [Date?](repeating: nil, count: persons)
+            found = [Bool](repeating: false, count: persons)
+        }
+
+        func capLoads(_ place: Int) -> ArraySlice<Double> { values[place * caps ..< (place + 1) * caps] }
     }
 
     /// The same for the ids of `places`, in their order (nil: none): a large check looks up each row's person once,
     /// and then goes by place.
     static func persons(_ places: PlaceIndex<UUID>, policy: PressurePolicy, now: Date, scan: Bool? = nil,
-                        on database: any Database) async throws -> [Row?] {
+                        on database: any Database) async throws -> Flat {
         let ids = places.keys
-        var result = [Row?](repeating: nil, count: ids.count)
+        let caps = policy.personCaps.count
+        var result = Flat(persons: ids.count, caps: caps)
         guard !ids.isEmpty else { return result }
         let sql = try Catalog.sqlDatabase(database)
         let messageKinds = PressureMessage.kinds.map(\.rawValue).sorted()
@@ -72,11 +94,12 @@ public enum PressureLoads {
                 GROUP BY \(ident: "person_id")
                 """).all()
             for row in rows {
-                guard let place = places.find(try IDLookup.id(row, sqlite: sqlite)) else { continue }
-                let loads = try policy.personCaps.indices.map { index in
-                    try row.decode(column: "cap\(index)", as: Double?.self) ?? 0
+                guard let place = places.find(try IDLookup.id(row, sqlite: sqlite)).map(Int.init) else { continue }
+                for cap in 0..<caps {
+                    result.values[place * caps + cap] = try row.decode(column: "cap\(cap)", as: Double?.self) ?? 0
                 }
-                result[Int(place)] = Row(capLoads: loads, lastSalesMeeting: try row.decode(column: "last_meeting", as: Date?.self))
+                result.lastSalesMeeting[place] = try row.decode(column: "last_meeting", as: Date?.self)
+                result.found[place] = true
             }
         }
         return result
