@@ -111,6 +111,40 @@ import Testing
         }
     }
 
+    @Test("a long list is read and answered in parts at once, the same as one by one; a bad entry is still named")
+    func longList() throws {
+        let ids = (0..<12_000).map { _ in UUID() }
+        let texts = ids.map(\.uuidString) + (0..<13_000).map { "Person\($0)@Example\($0 % 7).COM" }
+        let json = "{\"persons\": [" + texts.map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
+        let bytes = Array(json.utf8)
+        let parsed = try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: "persons") }
+        let spans = try #require(parsed.spans)
+        let fast = try bytes.withUnsafeBufferPointer { PressureAudience.read(spans: spans, in: $0) }.get()
+        let plain = try PressureAudience.read(.array(texts.map(JSONValue.string))).get()
+        #expect(fast == plain.map(\.target) && fast.count == 25_000)
+        #expect(fast[12_000] == .email(try EmailAddress("person0@example0.com")))
+        let decisions = (0..<25_000).map { index -> PressureDecision in
+            index % 3 == 0 ? .allow : .block(index % 2 == 0 ? .personCap : .unknownPerson, index % 2 == 0 ? "person_cap:any:6/7d" : nil)
+        }
+        let answer = PressureAudience.answer(reservationID: nil, expiresAt: nil, texts: .spans(spans, in: bytes), decisions: decisions)
+        #expect(answer == PressureAudience.answer(reservationID: nil, expiresAt: nil, texts: .strings(texts), decisions: decisions))
+        guard case let .object(top) = try JSONParser.parse(answer), case let .array(results)? = top["results"] else {
+            Issue.record("not the answer's shape")
+            return
+        }
+        #expect(results.count == 25_000 && top["allowed"] == .integer(8_334))
+        #expect(top["blockedByRule"] == .object(["person_cap": .integer(8_333), "unknown_person": .integer(8_333)]))
+        var bad = texts
+        bad[20_001] = "nobody"
+        let badBytes = Array(("{\"persons\": [" + bad.map { "\"\($0)\"" }.joined(separator: ",") + "]}").utf8)
+        let badSpans = try #require(try badBytes.withUnsafeBufferPointer { try JSONParser.parse($0, spanning: "persons") }.spans)
+        guard case let .failure(error) = badBytes.withUnsafeBufferPointer({ PressureAudience.read(spans: badSpans, in: $0) }) else {
+            Issue.record("a bad entry was accepted")
+            return
+        }
+        #expect(error.problem == "[20001] 'nobody' is neither a person id nor an email address")
+    }
+
     @Test("an uploaded list: the first cell with an address or id; the header passed over, unreadable lines kept")
     func lists() throws {
         let id = UUID()

@@ -56,10 +56,33 @@ public enum PressureAudience {
     /// The same for an array of plain strings left in the request's bytes (`JSONParser.parse(_:spanning:)`).
     public static func read(spans: [Range<Int32>], in body: UnsafeBufferPointer<UInt8>, field: String = "persons")
         -> Result<[PressureTarget], FieldError> {
-        read(count: spans.count, field: field) { index in
+        // Each entry is read on its own, so a long list is read in parts at once, one per core; a list with a
+        // problem in it is read again below, to name each problem.
+        if spans.count >= 20_000, spans.count <= maximum {
+            let parts = min(4, ProcessInfo.processInfo.activeProcessorCount)
+            let read = [PressureTarget?](unsafeUninitializedCapacity: spans.count) { buffer, initialized in
+                let target = Unchecked(buffer.baseAddress!), source = Unchecked(body)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    for index in part * spans.count / parts ..< (part + 1) * spans.count / parts {
+                        let bytes = UnsafeBufferPointer(rebasing: source.value[Int(spans[index].lowerBound)..<Int(spans[index].upperBound)])
+                        (target.value + index).initialize(to: PressureTarget(utf8: bytes))
+                    }
+                }
+                initialized = spans.count
+            }
+            let targets = read.compactMap { $0 }
+            if targets.count == spans.count { return .success(targets) }
+        }
+        return read(count: spans.count, field: field) { index in
             let bytes = UnsafeBufferPointer(rebasing: body[Int(spans[index].lowerBound)..<Int(spans[index].upperBound)])
             return PressureTarget(utf8: bytes).map { .success($0) } ?? .failure(neither(String(decoding: bytes, as: UTF8.self)))
         }
+    }
+
+    /// A pointer handed to the parts of a parallel loop, each using its own elements.
+    struct Unchecked<Value>: @unchecked Sendable {
+        var value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     private struct Problem: Error {
@@ -116,16 +139,20 @@ public enum PressureAudience {
 
     /// The check's answer as JSON bytes, written directly: a hundred thousand results through a generic encoder
     /// cost more than the check itself. Each result is the person as given (copied from the request when it was a
-    /// plain string there) and one of a few endings, made once.
+    /// plain string there) and its ending.
     public static func answer(reservationID: UUID?, expiresAt: Date?, texts: PersonTexts, decisions: [PressureDecision])
         -> [UInt8] {
         var out: [UInt8] = []
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
-        var counts: [String: Int] = [:]
+        // Blocked by rule, counted by the rule's place among the rules (no hashing per result).
+        let rules = Array(PressureRule.allCases)
+        var byRule = [Int](repeating: 0, count: rules.count)
         var allowed = 0
         for decision in decisions {
-            if decision.allowed { allowed += 1 } else { counts[decision.rule!.rawValue, default: 0] += 1 }
+            if let rule = decision.rule, !decision.allowed { byRule[rules.firstIndex(of: rule)!] += 1 } else { allowed += 1 }
         }
+        var counts: [String: Int] = [:]
+        for (place, count) in byRule.enumerated() where count > 0 { counts[rules[place].rawValue] = count }
         let (spans, body, strings): ([Range<Int32>], [UInt8], [String]) = switch texts {
         case let .spans(spans, body): (spans, body, [])
         case let .strings(strings): ([], [], strings)
@@ -140,6 +167,27 @@ public enum PressureAudience {
             append(index == 0 ? "\"\(key)\":\(counts[key]!)" : ",\"\(key)\":\(counts[key]!)")
         }
         append("},\"results\":[")
+        // In parts at once, one per core, for a long list; then joined.
+        let parts = decisions.count >= 20_000 ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
+        var pieces = [[UInt8]](repeating: [], count: parts)
+        pieces.withUnsafeMutableBufferPointer { buffer in
+            let target = Unchecked(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                (target.value + part).pointee = results(part * decisions.count / parts ..< (part + 1) * decisions.count / parts,
+                                                        spans: spans, body: body, strings: strings, decisions: decisions)
+            }
+        }
+        for piece in pieces { out.append(contentsOf: piece) }
+        append("]}")
+        return out
+    }
+
+    /// The results at `range`, each but the first after a comma: the person as given and one of a few endings,
+    /// made once.
+    static func results(_ range: Range<Int>, spans: [Range<Int32>], body: [UInt8], strings: [String],
+                        decisions: [PressureDecision]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count * (spans.isEmpty ? 80 : 48) + (spans.isEmpty ? 0 : body.count * range.count / max(1, spans.count)))
         let opening = Array("{\"person\":".utf8), allowedEnd = Array(",\"allowed\":true,\"rule\":null}".utf8)
         // The endings of blocked results by their detail (a rule's name or a cap's: a handful, compared by identity
         // first, since they are the check's own strings).
@@ -153,7 +201,7 @@ public enum PressureAudience {
             return bytes
         }
         body.withUnsafeBufferPointer { body in
-            for index in decisions.indices {
+            for index in range {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: opening)
                 if spans.isEmpty {
@@ -166,7 +214,6 @@ public enum PressureAudience {
                 if let detail = decisions[index].detail { out.append(contentsOf: ending(detail)) } else { out.append(contentsOf: allowedEnd) }
             }
         }
-        append("]}")
         return out
     }
 
