@@ -13,12 +13,10 @@ public protocol PlaceKey: Equatable {
 public struct PlaceIndex<Key: PlaceKey> {
     /// The keys by place.
     public private(set) var keys: [Key] = []
-    /// Each key's hash, by place (kept so growing does not hash again).
+    /// Each key's hash, by place (kept so growing does not hash again, and compared before the key).
     private var hashes: [UInt64] = []
-    /// For each slot, the place of the key in it plus one in the low 32 bits (0: empty), and the high 32 bits of the
-    /// key's hash above them, compared before the key: a lookup touches the slot and, nearly always, only the key it
-    /// finds (a lookup's cost is its cache misses).
-    private var slots: [UInt64]
+    /// For each slot, the place of the key in it plus one (0: empty).
+    private var slots: [Int32]
     private var mask: Int
     private let seed: UInt64
 
@@ -43,37 +41,33 @@ public struct PlaceIndex<Key: PlaceKey> {
 
     /// The key's place, or nil.
     public func find(_ key: Key) -> Int32? {
-        let hash = key.placeHash(seed: seed), tag = hash >> 32
+        let hash = key.placeHash(seed: seed)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if entry >> 32 == tag, keys[Self.place(entry)] == key { return Int32(Self.place(entry)) }
+            let place = Int(entry - 1)
+            if hashes[place] == hash, keys[place] == key { return Int32(place) }
             slot = (slot + 1) & mask
         }
     }
 
-    @inline(__always)
-    private static func place(_ entry: UInt64) -> Int { Int(entry & 0xFFFF_FFFF) - 1 }
-
-    @inline(__always)
-    private static func entry(place: Int, hash: UInt64) -> UInt64 { (hash & 0xFFFF_FFFF_0000_0000) | UInt64(place + 1) }
-
     /// The key's place, giving it the next one if it has none.
     @discardableResult
     public mutating func place(of key: Key) -> (place: Int32, inserted: Bool) {
-        let hash = key.placeHash(seed: seed), tag = hash >> 32
+        let hash = key.placeHash(seed: seed)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            if entry >> 32 == tag, keys[Self.place(entry)] == key { return (Int32(Self.place(entry)), false) }
+            let place = Int(entry - 1)
+            if hashes[place] == hash, keys[place] == key { return (Int32(place), false) }
             slot = (slot + 1) & mask
         }
         let place = keys.count
         keys.append(key)
         hashes.append(hash)
-        slots[slot] = Self.entry(place: place, hash: hash)
+        slots[slot] = Int32(place + 1)
         if keys.count * 2 > slots.count { grow() }
         return (Int32(place), true)
     }
@@ -87,7 +81,7 @@ public struct PlaceIndex<Key: PlaceKey> {
         for (place, hash) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Self.entry(place: place, hash: hash)
+            slots[slot] = Int32(place + 1)
         }
     }
 }
@@ -97,12 +91,13 @@ extension PlaceIndex: Sendable where Key: Sendable {}
 extension PlaceIndex where Key == String {
     /// The place of the string whose UTF-8 is `bytes` (no `String` is made to look it up).
     public func find(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let hash = PlaceHash.bytes(UnsafeRawBufferPointer(bytes), seed: seed), tag = hash >> 32
+        let hash = PlaceHash.bytes(UnsafeRawBufferPointer(bytes), seed: seed)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if entry >> 32 == tag, Self.equal(keys[Self.place(entry)], bytes) { return Int32(Self.place(entry)) }
+            let place = Int(entry - 1)
+            if hashes[place] == hash, Self.equal(keys[place], bytes) { return Int32(place) }
             slot = (slot + 1) & mask
         }
     }
