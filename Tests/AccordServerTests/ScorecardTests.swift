@@ -76,6 +76,8 @@ import Vapor
             let bad = try await app.send(.GET, "/api/v1/scorecard?period=year&by=region&at=soon&format=xml&colour=red")
             #expect(bad.status == .unprocessableEntity)
             #expect(Set(bad.problemFields) == ["period", "by", "at", "format", "colour"], "\(bad.json)")
+            let empty = try await app.send(.GET, "/api/v1/scorecard?by=")
+            #expect(empty.status == .unprocessableEntity && empty.problemFields == ["by"], "\(empty.json)")
             #expect(try await app.send(.GET, "/api/v1/scorecard", token: nil).status == .unauthorized)
             // CSV
             let csv = try await app.send(.GET, "/api/v1/scorecard?period=week&at=2026-03-11&by=rep&format=csv")
