@@ -56,7 +56,6 @@ enum PersonRows {
         let source: Source
         if let sqlite = database as? any SQLiteDatabase {
             if let file = try await file(of: database) {
-                guard parts > 1 else { return [try await NIOThreadPool.singleton.runIfActive { try body(.file(file, part: 0, parts: 1)) }] }
                 return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
                     for part in 0..<parts {
                         group.addTask { (part, try await NIOThreadPool.singleton.runIfActive { try body(.file(file, part: part, parts: parts)) }) }
