@@ -71,3 +71,49 @@ import Testing
         }
     }
 }
+
+@Suite struct SortedPlacesTests {
+    /// Random ids, some sharing their first eight bytes (so the second half decides the order).
+    static func ids(_ count: Int) -> [UUID] {
+        let shared = UUID()
+        return (0..<count).map { index in
+            guard index % 7 == 0 else { return UUID() }
+            var raw = shared.uuid
+            withUnsafeMutableBytes(of: &raw) { $0[15] = UInt8(index % 256); $0[14] = UInt8(index / 256 % 256) }
+            return UUID(uuid: raw)
+        }
+    }
+
+    static func pack(_ ids: [UUID]) -> [UInt8] { PressureAudience.pack(ids) }
+
+    @Test("a packed list in byte order, in any order, or with ids not here finds the same places as the index")
+    func places() {
+        let ids = Self.ids(5_000)
+        let sorted = SortedPlaces(ids)
+        let index = PlaceIndex(ids)
+        #expect(sorted.count == ids.count)
+        // The places in byte order name the ids in byte order.
+        let inOrder = sorted.placesInOrder.map { ids[Int($0)].uuidString }
+        #expect(inOrder == ids.map(\.uuidString).sorted())
+        let strangers = (0..<500).map { _ in UUID() }
+        let byteOrder = sorted.placesInOrder.map { ids[Int($0)] }
+        for list in [byteOrder, Array(byteOrder.reversed()), (ids + strangers).shuffled(),
+                     (byteOrder.enumerated().filter { $0.offset % 3 == 0 }.map(\.element) + strangers).shuffled(),
+                     Array(byteOrder.prefix(10)) + Array(byteOrder.prefix(10)), [], strangers] {
+            var found: [Int] = []
+            Self.pack(list).withUnsafeBytes { sorted.forEachPlace(inPacked: $0) { found.append($0) } }
+            #expect(found == list.compactMap { index.find($0).map(Int.init) })
+        }
+    }
+
+    @Test("no ids: nothing is found; a cut last id is passed over")
+    func edges() {
+        var found: [Int] = []
+        Self.pack(Self.ids(10)).withUnsafeBytes { SortedPlaces([]).forEachPlace(inPacked: $0) { found.append($0) } }
+        #expect(found.isEmpty)
+        let ids = Self.ids(3)
+        let bytes = Self.pack(ids).dropLast(1)
+        Array(bytes).withUnsafeBytes { SortedPlaces(ids).forEachPlace(inPacked: $0) { found.append($0) } }
+        #expect(found == [0, 1])
+    }
+}

@@ -209,12 +209,19 @@ import Vapor
             let body = #"{"campaignId": "\#(cast.campaign)", "persons": ["dora@dealing.example", "kai@key.example"]}"#
             let check = try await app.send(.POST, "/api/v1/pressure/check", body, token: cast.marketer.token)
             #expect(Self.rules(check) == ["protected_account", "protected_account"])
-            // the owner is asked (inbox, email, webhook), once per campaign and account
+            // the owner is asked once per campaign and account (a webhook each), in one message naming both accounts
+            // (inbox and email)
             _ = try await app.send(.POST, "/api/v1/pressure/check", body, token: cast.marketer.token)
             #expect(try await ConsentRequestModel.query(on: app.db).count() == 2)
-            #expect(try await NotificationModel.query(on: app.db).filter(\.$user.$id == cast.owner.id)
-                .filter(\.$kind == "consent.requested").count() == 2)
+            let told = try await NotificationModel.query(on: app.db).filter(\.$user.$id == cast.owner.id)
+                .filter(\.$kind == "consent.requested").all()
+            #expect(told.count == 1 && told.first?.title.hasSuffix("→ 2 of your accounts") == true, "\(told.map(\.title))")
+            #expect(told.first.map { $0.body.contains("Dealing AG") && $0.body.contains("Key AG") } == true)
+            let mails = try await JobModel.query(on: app.db).filter(\.$kind == Mailbox.jobKind).all()
+                .compactMap { StoredJSON.decode(Mailbox.Message.self, $0.payload) }.filter { $0.subject.hasPrefix("Consent asked") }
+            #expect(mails.count == 1, "\(mails.map(\.subject))")
             #expect(try await WebhookDeliveryModel.query(on: app.db).filter(\.$eventType == "consent.requested").count() == 2)
+            #expect(try await JobModel.query(on: app.db).filter(\.$kind == Consents.jobKind).count() == 2)
             // the owner sees them, another rep does not
             let mine = try await app.send(.GET, "/api/v1/pressure/consents", token: cast.owner.token)
             #expect(mine.items.count == 2)

@@ -247,9 +247,9 @@ public enum PressureAudience {
     // MARK: Reservations, compactly
 
     /// Person ids as 16 bytes each (a reservation of 100,000 persons is 1.6 MB, one row, one write).
-    public static func pack(_ ids: [UUID]) -> [UInt8] {
+    public static func pack(_ ids: some Sequence<UUID>) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(ids.count * 16)
+        bytes.reserveCapacity(ids.underestimatedCount * 16)
         for id in ids { withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) } }
         return bytes
     }

@@ -48,4 +48,13 @@ public enum BulkInsert {
         }
         if !chunk.isEmpty { try await flush() }
     }
+
+    /// Creates Fluent models a few hundred per statement (Fluent's own `create` of a collection is one statement,
+    /// however many rows: past SQLite's bind limit it fails).
+    public static func models<Item: FluentKit.Model>(_ models: [Item], rowsPerStatement: Int = 500, on database: any Database)
+        async throws {
+        for first in stride(from: 0, to: models.count, by: rowsPerStatement) {
+            try await models[first..<min(first + rowsPerStatement, models.count)].create(on: database)
+        }
+    }
 }

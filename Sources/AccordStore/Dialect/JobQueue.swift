@@ -31,16 +31,47 @@ public enum JobQueue {
     @discardableResult
     public static func enqueue(_ kind: String, payload: String = "{}", uniqueKey: String? = nil, runAt: Date = Date(),
                                maxAttempts: Int = 7, now: Date = Date(), on database: any Database) async throws -> Bool {
+        try await enqueueAll(kind, [Job(payload: payload, uniqueKey: uniqueKey, runAt: runAt)], maxAttempts: maxAttempts,
+                             now: now, on: database) == 1
+    }
+
+    /// One job of many to enqueue at once.
+    public struct Job: Sendable {
+        public var payload: String
+        public var uniqueKey: String?
+        public var runAt: Date
+
+        public init(payload: String, uniqueKey: String? = nil, runAt: Date) {
+            self.payload = payload
+            self.uniqueKey = uniqueKey
+            self.runAt = runAt
+        }
+    }
+
+    /// Adds jobs of one kind, several hundred per statement (a check that asks 1,449 account owners enqueues a
+    /// job per request), each unless a live one has its unique key; returns how many were added.
+    @discardableResult
+    public static func enqueueAll(_ kind: String, _ jobs: [Job], maxAttempts: Int = 7, now: Date = Date(),
+                                  on database: any Database) async throws -> Int {
         let sql = try Catalog.sqlDatabase(database)
-        let rows = try await sql.raw("""
-            INSERT INTO \(ident: table) (\(ident: "id"), \(ident: "kind"), \(ident: "payload"), \(ident: "unique_key"),
-              \(ident: "state"), \(ident: "run_at"), \(ident: "attempt"), \(ident: "max_attempts"), \(ident: "created_at"),
-              \(ident: "updated_at"))
-            VALUES (\(bind: TimeOrderedID.make()), \(bind: kind), \(bind: payload), \(bind: uniqueKey),
-              \(bind: JobState.available.rawValue), \(bind: runAt), 0, \(bind: maxAttempts), \(bind: now), \(bind: now))
-            ON CONFLICT DO NOTHING RETURNING \(ident: "id")
-            """).all()
-        return !rows.isEmpty
+        var added = 0
+        for first in stride(from: 0, to: jobs.count, by: 500) {
+            var values: [SQLQueryString] = []
+            for job in jobs[first..<min(first + 500, jobs.count)] {
+                values.append("""
+                    (\(bind: TimeOrderedID.make()), \(bind: kind), \(bind: job.payload), \(bind: job.uniqueKey), \
+                    \(bind: JobState.available.rawValue), \(bind: job.runAt), 0, \(bind: maxAttempts), \(bind: now), \(bind: now))
+                    """)
+            }
+            added += try await sql.raw("""
+                INSERT INTO \(ident: table) (\(ident: "id"), \(ident: "kind"), \(ident: "payload"), \(ident: "unique_key"),
+                  \(ident: "state"), \(ident: "run_at"), \(ident: "attempt"), \(ident: "max_attempts"), \(ident: "created_at"),
+                  \(ident: "updated_at"))
+                VALUES \(values.joined(separator: ", "))
+                ON CONFLICT DO NOTHING RETURNING \(ident: "id")
+                """).all().count
+        }
+        return added
     }
 
     /// Takes up to `limit` due jobs for `worker` until `now + lease`, counting an attempt for each.

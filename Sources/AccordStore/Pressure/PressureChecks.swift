@@ -123,16 +123,19 @@ public enum PressureChecks {
         let caps = policy.personCaps.count
         // (By the columns needed, each reservation's persons read where they lie: a Fluent model per reservation
         // copied them twice.)
-        for row in try await sql.select().columns("side", "channel", "persons", "account_loads")
+        let reservations = try await sql.select().columns("side", "channel", "persons", "account_loads")
             .from(PressureReservationModel.schema).where("confirmed_at", .is, SQLLiteral.null)
-            .where("expires_at", .greaterThan, now).all() {
+            .where("expires_at", .greaterThan, now).all()
+        // The audience in its ids' byte order: a reservation's persons (kept in that order) are joined with it in one
+        // pass, and a real check keeps its own that way.
+        let byteOrder = reservations.isEmpty && dryRun ? nil : SortedPlaces(audience.index.keys)
+        for row in reservations {
             let reservedSide = Side(rawValue: try row.decode(column: "side", as: String.self)) ?? .marketing
             let added = policy.reservedLoads(side: reservedSide,
                                              channel: AccordCore.Channel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .email)
             let counted = min(caps, added.count)
             try row.decode(column: "persons", as: Data.self).withUnsafeBytes { bytes in
-                PressureAudience.forEachPacked(bytes) { person in
-                    guard let place = audience.index.find(person).map(Int.init) else { return }
+                byteOrder!.forEachPlace(inPacked: bytes) { place in
                     for cap in 0..<counted { loads.values[place * caps + cap] += added[cap] }
                 }
             }
@@ -155,8 +158,8 @@ public enum PressureChecks {
         var decisions: [PressureDecision] = []
         decisions.reserveCapacity(targets.count)
         var seen = [Bool](repeating: false, count: persons.count)
-        var allowed: [UUID] = []
-        allowed.reserveCapacity(persons.count)
+        var allowed = 0
+        var allowedByPlace = [Bool](repeating: false, count: persons.count)
         var blocked: [(UUID, PressureRule)] = []
         var addedToAccounts = [Double](repeating: 0, count: accounts.count)
         let blockedAccounts = accounts.keys.map { protection.blocks.contains($0) }
@@ -185,7 +188,8 @@ public enum PressureChecks {
                 protectedWithoutConsent: guarded, lastSalesMeeting: loads.lastSalesMeeting[place], capLoads: loads.capLoads(place)))
             decisions.append(decision)
             if decision.allowed {
-                allowed.append(persons[place].id)
+                allowed += 1
+                allowedByPlace[place] = true
                 if accountPlace >= 0 { addedToAccounts[accountPlace] += weight }
             } else {
                 blocked.append((persons[place].id, decision.rule!))
@@ -210,24 +214,20 @@ public enum PressureChecks {
         reservation.createdByLabel = actor.label
         reservation.createdAt = now
         reservation.expiresAt = now.addingTimeInterval(reservationSeconds)
-        reservation.allowedCount = allowed.count
-        reservation.blockedCount = decisions.count - allowed.count
+        reservation.allowedCount = allowed
+        reservation.blockedCount = decisions.count - allowed
         reservation.blockedByRule = String(decoding: try StoredJSON.encoder.encode(byRule), as: UTF8.self)
-        reservation.persons = Data(PressureAudience.pack(allowed))
+        reservation.persons = Data(PressureAudience.pack(byteOrder!.placesInOrder.lazy.filter { allowedByPlace[Int($0)] }
+            .map { persons[Int($0)].id }))
         reservation.blocked = Data(PressureAudience.packBlocked(blocked))
         var added: [UUID: Double] = [:]
         for (place, weight) in addedToAccounts.enumerated() where weight > 0 { added[accounts.keys[place]] = weight }
         reservation.accountLoads = Data(PressureAudience.packWeights(added))
         try await reservation.create(on: database)
-        var asked = 0
-        for account in askAccounts.sorted() {
-            guard let owner = protection.owners[account] else { continue }
-            try await Consents.ask(campaign: campaign, accountID: account, owner: owner, by: actor, policy: policy.consent,
-                                   requestID: requestID, at: now, on: database)
-            asked += 1
-        }
+        let asked = try await Consents.askAll(campaign: campaign, owners: protection.owners.filter { askAccounts.contains($0.key) },
+                                              by: actor, policy: policy.consent, requestID: requestID, at: now, on: database).asked
         try await AuditTrail.record(actor, entity: "pressure_reservation", id: reservation.id!, action: "pressure:check",
-                                    changes: ["allowed": .init(before: .null, after: .integer(Int64(allowed.count))),
+                                    changes: ["allowed": .init(before: .null, after: .integer(Int64(allowed))),
                                               "blocked": .init(before: .null, after: .integer(Int64(reservation.blockedCount)))],
                                     reason: campaign.name, requestID: requestID, at: now, on: database)
         times.mark("reserve")
