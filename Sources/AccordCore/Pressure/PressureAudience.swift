@@ -144,15 +144,7 @@ public enum PressureAudience {
         -> [UInt8] {
         var out: [UInt8] = []
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
-        // Blocked by rule, counted by the rule's place among the rules (no hashing per result).
-        let rules = Array(PressureRule.allCases)
-        var byRule = [Int](repeating: 0, count: rules.count)
-        var allowed = 0
-        for decision in decisions {
-            if let rule = decision.rule, !decision.allowed { byRule[rules.firstIndex(of: rule)!] += 1 } else { allowed += 1 }
-        }
-        var counts: [String: Int] = [:]
-        for (place, count) in byRule.enumerated() where count > 0 { counts[rules[place].rawValue] = count }
+        let (allowed, counts) = counted(decisions)
         let (spans, body, strings): ([Range<Int32>], [UInt8], [String]) = switch texts {
         case let .spans(spans, body): (spans, body, [])
         case let .strings(strings): ([], [], strings)
@@ -180,6 +172,18 @@ public enum PressureAudience {
         for piece in pieces { out.append(contentsOf: piece) }
         append("]}")
         return out
+    }
+
+    /// How many are allowed, and how many blocked by each rule (counted by the rule's code: no hashing per person).
+    public static func counted(_ decisions: [PressureDecision]) -> (allowed: Int, byRule: [String: Int]) {
+        var byRule = [Int](repeating: 0, count: PressureRule.ordered.count)
+        var allowed = 0
+        for decision in decisions {
+            if let rule = decision.rule, !decision.allowed { byRule[Int(rule.code)] += 1 } else { allowed += 1 }
+        }
+        var counts: [String: Int] = [:]
+        for (code, count) in byRule.enumerated() where count > 0 { counts[PressureRule.ordered[code].rawValue] = count }
+        return (allowed, counts)
     }
 
     /// The results at `range`, each but the first after a comma: the person as given and one of a few endings,
@@ -274,17 +278,16 @@ public enum PressureAudience {
     public static func packBlocked(_ blocked: [(UUID, PressureRule)]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(blocked.count * 17)
-        let codes = ruleCodes
         for (id, rule) in blocked {
             withUnsafeBytes(of: id.uuid) { bytes.append(contentsOf: $0) }
-            bytes.append(codes[rule]!)
+            bytes.append(rule.code)
         }
         return bytes
     }
 
     public static func unpackBlocked(_ bytes: some Collection<UInt8>) -> [(UUID, PressureRule)] {
         let all = Array(bytes)
-        let rules = Array(PressureRule.allCases)
+        let rules = PressureRule.ordered
         var result: [(UUID, PressureRule)] = []
         var start = 0
         while start + 17 <= all.count {
@@ -313,9 +316,14 @@ public enum PressureAudience {
             return (id, Double(bitPattern: UInt64(littleEndian: bits)))
         }
     }
+}
 
-    static let ruleCodes: [PressureRule: UInt8] = Dictionary(
-        uniqueKeysWithValues: PressureRule.allCases.enumerated().map { ($0.element, UInt8($0.offset)) })
+extension PressureRule {
+    /// The rules in their order (`allCases` makes a new array each time it is asked).
+    static let ordered = Array(allCases)
+
+    /// The rule's place in `allCases`, as kept in a reservation's blocked persons.
+    var code: UInt8 { UInt8(Self.ordered.firstIndex(of: self)!) }
 }
 
 extension PressurePolicy {
