@@ -52,7 +52,9 @@ public enum SLAEscalation {
             if agreements[lead.teamID] == nil {
                 agreements[lead.teamID] = try await LeadHandoff.agreement(teamID: lead.teamID, on: database)
             }
-            try await schedule(lead, agreement: agreements[lead.teamID]!, on: database)
+            // A reassigned lead's clock started again at the reassignment (its new owner's response time): scheduled
+            // from the qualification instead, its reminder fell in the past and went out at once, again.
+            try await schedule(lead, agreement: agreements[lead.teamID]!, from: lead.slaReassignedAt, on: database)
         }
         return waiting.count
     }
