@@ -17,13 +17,16 @@ public enum SLAEscalation {
         var scheduledFor: Date
     }
 
-    /// Enqueues the lead's pending steps (none already taken, none from before `from`).
+    /// Enqueues the lead's pending steps (none already taken, none from before `from`: by default the start of the
+    /// lead's current clock).
     public static func schedule(_ lead: LeadModel, agreement: HandoffAgreement, from start: Date? = nil,
                                 on database: any Database) async throws {
         guard let id = lead.id, let qualifiedAt = lead.qualifiedAt, let due = lead.slaDueAt,
               let expires = lead.expiresAt else { return }
         let priority = lead.priority.flatMap(LeadPriority.init(rawValue:))
-        let steps = EscalationStep.schedule(qualifiedAt: start ?? qualifiedAt, dueAt: due, expiresAt: expires,
+        // The clock runs from the qualification, or from the last reassignment (the new owner's response time):
+        // scheduled from the qualification, a reassigned lead's reminder fell in the past and went out again.
+        let steps = EscalationStep.schedule(qualifiedAt: start ?? lead.slaReassignedAt ?? qualifiedAt, dueAt: due, expiresAt: expires,
                                             responseTime: agreement.policy.responseTime(for: priority),
                                             policy: agreement.policy.escalation, calendar: agreement.calendar)
         for (step, at) in steps {
@@ -52,9 +55,7 @@ public enum SLAEscalation {
             if agreements[lead.teamID] == nil {
                 agreements[lead.teamID] = try await LeadHandoff.agreement(teamID: lead.teamID, on: database)
             }
-            // A reassigned lead's clock started again at the reassignment (its new owner's response time): scheduled
-            // from the qualification instead, its reminder fell in the past and went out at once, again.
-            try await schedule(lead, agreement: agreements[lead.teamID]!, from: lead.slaReassignedAt, on: database)
+            try await schedule(lead, agreement: agreements[lead.teamID]!, on: database)
         }
         return waiting.count
     }

@@ -162,7 +162,6 @@ public enum PressureChecks {
         var decisions: [PressureDecision] = []
         decisions.reserveCapacity(targets.count)
         var seen = [Bool](repeating: false, count: persons.count)
-        var allowed = 0
         var allowedByPlace = [Bool](repeating: false, count: persons.count)
         var blocked: [(UUID, PressureRule)] = []
         var addedToAccounts = [Double](repeating: 0, count: accounts.count)
@@ -192,7 +191,6 @@ public enum PressureChecks {
                 protectedWithoutConsent: guarded, lastSalesMeeting: loads.lastSalesMeeting[place], capLoads: loads.capLoads(place)))
             decisions.append(decision)
             if decision.allowed {
-                allowed += 1
                 allowedByPlace[place] = true
                 if accountPlace >= 0 { addedToAccounts[accountPlace] += weight }
             } else {
@@ -208,7 +206,7 @@ public enum PressureChecks {
         // Hold the allowed messages; ask the owners of the protected accounts.
         try await sql.delete(from: PressureReservationModel.schema).where("confirmed_at", .is, SQLLiteral.null)
             .where("expires_at", .lessThan, now.addingTimeInterval(-86_400)).run()
-        let byRule = PressureAudience.counted(decisions).byRule
+        let (allowed, byRule) = PressureAudience.counted(decisions)
         let reservation = PressureReservationModel()
         reservation.id = TimeOrderedID.make(at: now)
         reservation.$campaign.id = campaign.id!
